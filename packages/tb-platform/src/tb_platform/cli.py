@@ -1,0 +1,84 @@
+"""The command line every service has: ``<service> migrate | serve [--host H] [--port P] | …``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import migrations
+from .settings import ServiceSettings
+
+Handler = Callable[[argparse.Namespace, ServiceSettings], Awaitable[int | None] | int | None]
+
+
+@dataclass
+class Command:
+    """A service-specific sub-command (e.g. ``create-admin``)."""
+
+    name: str
+    help: str
+    handler: Handler
+    arguments: Sequence[tuple[Sequence[str], dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class ServiceCLI:
+    prog: str
+    app_factory: str  # "package.main:create_app", served with uvicorn's factory mode
+    alembic_dir: Path
+    settings: Callable[[], ServiceSettings]
+    commands: Sequence[Command] = ()
+
+    def main(self, argv: Sequence[str] | None = None) -> int:
+        parser = argparse.ArgumentParser(prog=self.prog)
+        sub = parser.add_subparsers(dest="command", required=True)
+        sub.add_parser("migrate", help="apply the database migrations to DATABASE_URL")
+        serve = sub.add_parser("serve", help="serve the HTTP API")
+        serve.add_argument("--host", default=None, help="bind address (HOST, default 127.0.0.1)")
+        serve.add_argument("--port", type=int, default=None, help="port (PORT, default the service's own)")
+        serve.add_argument("--workers", type=int, default=1)
+        for command in self.commands:
+            parser_ = sub.add_parser(command.name, help=command.help)
+            for flags, options in command.arguments:
+                parser_.add_argument(*flags, **options)
+        args = parser.parse_args(argv)
+        try:
+            settings = self.settings()
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            print(f"{self.prog}: invalid settings:\n{exc}", file=sys.stderr)
+            return 2
+
+        if args.command == "migrate":
+            migrations.upgrade(self.alembic_dir, settings.require_database_url())
+            print(f"{self.prog}: database is at the latest migration")
+            return 0
+        if args.command == "serve":
+            return self._serve(args, settings)
+        for command in self.commands:
+            if command.name == args.command:
+                result = command.handler(args, settings)
+                if asyncio.iscoroutine(result):
+                    result = asyncio.run(result)
+                return int(result or 0)
+        parser.error(f"unknown command {args.command}")
+        return 2
+
+    def _serve(self, args: argparse.Namespace, settings: ServiceSettings) -> int:
+        import uvicorn
+
+        settings.require_database_url()
+        uvicorn.run(
+            self.app_factory,
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            workers=args.workers,
+            log_level=settings.log_level.lower(),
+            proxy_headers=True,
+        )
+        return 0

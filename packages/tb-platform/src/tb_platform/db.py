@@ -1,0 +1,111 @@
+"""PostgreSQL access: URL handling, the async engine, and the one-commit-per-request session."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Explicit constraint names, so that migrations are reviewable and every service names alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_SCHEMES = ("postgresql", "postgres", "postgresql+asyncpg", "postgresql+psycopg")
+
+
+def make_metadata(schema: str) -> MetaData:
+    """A MetaData bound to one service's schema, with the shared naming convention."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def _split(url: str) -> tuple[str, list[tuple[str, str]], object]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        raise ValueError(
+            f"DATABASE_URL must be a postgresql:// URL, got scheme {parts.scheme or '(none)'!r}"
+        )
+    return scheme, parse_qsl(parts.query, keep_blank_values=True), parts
+
+
+def async_url(url: str) -> str:
+    """``postgresql://…`` → the asyncpg URL the application uses.
+
+    libpq's ``sslmode`` becomes asyncpg's ``ssl``; a unix-socket ``?host=/dir`` is kept (asyncpg
+    accepts it), which is how the embedded PostgreSQL is reached.
+    """
+    _, query, parts = _split(url)
+    converted = [("ssl", v) if k == "sslmode" else (k, v) for k, v in query]
+    return urlunsplit(parts._replace(scheme="postgresql+asyncpg", query=urlencode(converted)))  # type: ignore[attr-defined]
+
+
+def sync_url(url: str) -> str:
+    """``postgresql://…`` → the psycopg URL Alembic and administrative tasks use."""
+    _, query, parts = _split(url)
+    converted = [("sslmode", v) if k == "ssl" else (k, v) for k, v in query]
+    return urlunsplit(parts._replace(scheme="postgresql+psycopg", query=urlencode(converted)))  # type: ignore[attr-defined]
+
+
+def libpq_url(url: str) -> str:
+    """``postgresql+driver://…`` → the plain URL libpq tools (psql, pg_dump) understand."""
+    _, query, parts = _split(url)
+    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))  # type: ignore[attr-defined]
+
+
+@dataclass
+class Database:
+    """The engine and session factory of one running service."""
+
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:
+        engine = create_async_engine(
+            async_url(url),
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=True,
+            # UTC everywhere: timestamps come back as aware UTC datetimes whatever the server says.
+            connect_args={"server_settings": {"timezone": "UTC"}, "timeout": 5},
+        )
+        return cls(engine=engine, sessionmaker=make_sessionmaker(engine))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def make_sessionmaker(bind: object) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: the response is built from objects after the unit of work commits.
+    return async_sessionmaker(bind=bind, expire_on_commit=False, autoflush=False)  # type: ignore[call-overload]
+
+
+async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request, committed once when the endpoint returns, rolled back on error.
+
+    Domain functions only flush; the commit happens here, before the response is sent (the
+    dependency has ``scope="function"``), so a failed commit is answered as an error, not as a
+    success the database never kept.
+    """
+    database: Database = request.app.state.database
+    async with database.sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]

@@ -1,0 +1,175 @@
+"""One error shape for every service: ``{"detail": ..., "code": ...}``.
+
+422 answers carry the list of failing fields (``loc``/``field``/``msg``/``type``), so a client can
+put each message next to its input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("tb_platform.errors")
+
+
+class AppError(Exception):
+    """An error the API answers on purpose. Subclasses fix the status and the code."""
+
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(
+        self, detail: Any, *, code: str | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+        self.headers = headers
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+    def __init__(self, detail: Any = "Not authenticated", *, code: str | None = None) -> None:
+        super().__init__(detail, code=code, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, detail: Any, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    code = "service_unavailable"
+
+
+class InvalidField(AppError):
+    """A 422 about one named input field, shaped like FastAPI's own validation errors."""
+
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, field: str | Sequence[str | int], message: str, *, location: str = "body"):
+        loc = [location, *([field] if isinstance(field, str) else list(field))]
+        super().__init__([_field_error(loc, message, "value_error")])
+
+
+def _field_error(loc: Sequence[Any], message: str, error_type: str) -> dict[str, Any]:
+    # ``field`` is the input's name as the client wrote it (no body/query prefix).
+    field = ".".join(str(part) for part in loc[1:]) if len(loc) > 1 else str(loc[0])
+    return {"loc": list(loc), "field": field, "msg": message, "type": error_type}
+
+
+def error_body(detail: Any, code: str) -> dict[str, Any]:
+    return {"detail": detail, "code": code}
+
+
+def _pg_code(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn every failure into the shared error shape."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(
+            error_body(jsonable_encoder(exc.detail), exc.code),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            _field_error(err.get("loc", ()), err.get("msg", "invalid"), err.get("type", "invalid"))
+            for err in exc.errors()
+        ]
+        return JSONResponse(
+            error_body(jsonable_encoder(errors), "validation_error"), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+        }.get(exc.status_code, "http_error")
+        return JSONResponse(
+            error_body(exc.detail, code), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity_error(_: Request, exc: IntegrityError) -> JSONResponse:
+        # Domain code checks first; this is the backstop for races between two requests.
+        sqlstate = _pg_code(exc)
+        if sqlstate == "23505":
+            return JSONResponse(
+                error_body("A record with the same unique value already exists", "conflict"),
+                status_code=409,
+            )
+        if sqlstate == "23503":
+            return JSONResponse(
+                error_body("The record is referenced by, or refers to, another record", "conflict"),
+                status_code=409,
+            )
+        logger.warning("integrity error: %s", exc.orig)
+        return JSONResponse(
+            error_body("The request breaks a data rule", "constraint_violation"), status_code=422
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_down(_: Request, exc: DBAPIError) -> JSONResponse:
+        logger.error("database unavailable: %s", exc)
+        return JSONResponse(
+            error_body("The database is unavailable; try again shortly", "database_unavailable"),
+            status_code=503,
+        )
+
+    @app.exception_handler(OSError)
+    async def _connection_refused(_: Request, exc: OSError) -> JSONResponse:
+        logger.error("connection error: %s", exc)
+        return JSONResponse(
+            error_body("A backing service is unavailable; try again shortly", "unavailable"),
+            status_code=503,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body("Internal server error", "internal_error"), status_code=500
+        )

@@ -1,0 +1,185 @@
+"""The one paging shape and the one list helper every list endpoint uses.
+
+``?limit=&offset=`` answers ``{"items", "total", "limit", "offset", "next_cursor": null}``;
+``?cursor=`` (keyset) answers ``{"items", "next_cursor", "limit", "total": null}`` and stays fast
+however deep the page, because it seeks on ``(sort column, id)`` through an index instead of
+counting rows past an offset. ``sort=field`` sorts ascending, ``sort=-field`` descending.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from .errors import InvalidField
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list: ``items`` with ``total`` (offset paging) or ``next_cursor`` (keyset)."""
+
+    items: list[T]
+    total: int | None = None
+    limit: int
+    offset: int | None = None
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListParams:
+    limit: int = DEFAULT_LIMIT
+    offset: int | None = None
+    cursor: str | None = None
+    sort: str | None = None
+
+
+def _list_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+    offset: Annotated[int | None, Query(ge=0, description="Rows to skip (offset paging)")] = None,
+    cursor: Annotated[
+        str | None, Query(description="next_cursor of the previous page (keyset paging)")
+    ] = None,
+    sort: Annotated[
+        str | None, Query(description="Field to sort by; prefix with '-' for descending")
+    ] = None,
+) -> ListParams:
+    if offset is not None and cursor is not None:
+        raise InvalidField("cursor", "Use either offset or cursor, not both", location="query")
+    return ListParams(limit=limit, offset=offset, cursor=cursor, sort=sort)
+
+
+ListParamsDep = Annotated[ListParams, Depends(_list_params)]
+
+
+@dataclass(frozen=True)
+class PageResult(Generic[R]):
+    rows: Sequence[R]
+    limit: int
+    offset: int | None
+    total: int | None
+    next_cursor: str | None
+
+    def to_page(self, convert: Callable[[R], T]) -> Page[T]:
+        return Page[T](
+            items=[convert(row) for row in self.rows],
+            total=self.total,
+            limit=self.limit,
+            offset=self.offset,
+            next_cursor=self.next_cursor,
+        )
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The fields a list may be sorted by (indexed columns), and its default order."""
+
+    fields: Mapping[str, InstrumentedAttribute[Any]]
+    default: str
+    tiebreaker: InstrumentedAttribute[Any]
+
+    def resolve(self, sort: str | None) -> tuple[str, InstrumentedAttribute[Any], bool]:
+        spec = sort or self.default
+        descending = spec.startswith("-")
+        name = spec.lstrip("-+")
+        column = self.fields.get(name)
+        if column is None:
+            allowed = ", ".join(sorted(self.fields))
+            raise InvalidField("sort", f"Cannot sort by {name!r}; use one of: {allowed}", location="query")
+        return spec if descending else name, column, descending
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, (date, datetime, Decimal)):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    return value
+
+
+def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
+    python_type = column.type.python_type
+    if raw is None:
+        return None
+    if python_type is datetime:
+        return datetime.fromisoformat(raw)
+    if python_type is date:
+        return date.fromisoformat(raw)
+    return python_type(raw)
+
+
+def _encode_cursor(sort: str, value: Any, row_id: Any) -> str:
+    payload = json.dumps({"s": sort, "v": _encode_value(value), "id": row_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str, column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if payload["s"] != sort:
+            raise InvalidField("cursor", "The cursor belongs to another sort order", location="query")
+        return _decode_value(column, payload["v"]), payload["id"]
+    except InvalidField:
+        raise
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise InvalidField("cursor", "Malformed cursor", location="query") from exc
+
+
+async def paginate(
+    session: AsyncSession, statement: Select[Any], *, params: ListParams, sorting: Sorting
+) -> PageResult[Any]:
+    """Sort, page and run ``statement`` (a filtered ``select(Model)``).
+
+    Without a cursor the page is an offset page and carries ``total``; every page that has rows
+    after it also carries ``next_cursor``, so a client may switch to keyset paging at any point.
+    Cursor pages skip the count: that is what keeps them fast on large tables.
+    """
+    sort, column, descending = sorting.resolve(params.sort)
+    tiebreaker = sorting.tiebreaker
+    if column is tiebreaker:
+        ordering = [column.desc() if descending else column.asc()]
+    else:
+        ordering = (
+            [column.desc(), tiebreaker.desc()] if descending else [column.asc(), tiebreaker.asc()]
+        )
+
+    total: int | None = None
+    offset: int | None = None
+    if params.cursor is None:
+        offset = params.offset or 0
+        count = select(func.count()).select_from(statement.order_by(None).subquery())
+        total = await session.scalar(count) or 0
+        page = statement.order_by(*ordering).offset(offset)
+    else:
+        value, last_id = _decode_cursor(params.cursor, sort, column)
+        if column is tiebreaker:
+            seek = column < value if descending else column > value
+        else:
+            key = tuple_(column, tiebreaker)
+            seek = key < tuple_(value, last_id) if descending else key > tuple_(value, last_id)
+        page = statement.where(seek).order_by(*ordering)
+
+    rows = list((await session.scalars(page.limit(params.limit + 1))).all())
+    next_cursor = None
+    if len(rows) > params.limit:
+        del rows[params.limit :]
+        last = rows[-1]
+        next_cursor = _encode_cursor(sort, getattr(last, column.key), getattr(last, tiebreaker.key))
+    return PageResult(
+        rows=rows, limit=params.limit, offset=offset, total=total, next_cursor=next_cursor
+    )

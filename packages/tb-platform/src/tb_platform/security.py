@@ -1,0 +1,136 @@
+"""JWT issue and verification (the token contract all services share) and the caller dependency.
+
+Claims: ``sub`` (user id, string), ``employee_id`` (int or null), ``email``, ``roles`` (list),
+``iss``, ``aud``, ``iat``, ``exp``. HS256 with JWT_SECRET by default; a ``kid`` header selects a
+key from JWT_KEYS, which is where asymmetric keys go when they come.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .errors import Unauthorized
+from .settings import ServiceSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the verified claims of the bearer token."""
+
+    user_id: str
+    employee_id: int | None
+    email: str
+    roles: frozenset[str]
+    token: str
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class TokenService:
+    """Issues and verifies the services' access tokens."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._secret = settings.jwt_secret.get_secret_value()
+        self._algorithm = settings.jwt_algorithm
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._ttl = settings.jwt_ttl_seconds
+        self._keys = settings.jwt_keys
+
+    @property
+    def ttl_seconds(self) -> int:
+        return self._ttl
+
+    def issue(
+        self,
+        *,
+        user_id: str,
+        employee_id: int | None,
+        email: str,
+        roles: list[str],
+        now: datetime | None = None,
+    ) -> str:
+        """Sign an access token for a user that has just authenticated."""
+        issued = now or datetime.now(UTC)
+        claims = {
+            "sub": user_id,
+            "employee_id": employee_id,
+            "email": email,
+            "roles": sorted(roles),
+            "iss": self._issuer,
+            "aud": self._audience,
+            "iat": int(issued.timestamp()),
+            "exp": int((issued + timedelta(seconds=self._ttl)).timestamp()),
+        }
+        return jwt.encode(claims, self._secret, algorithm=self._algorithm)
+
+    def _key_for(self, token: str) -> tuple[Any, str]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("Malformed token", code="invalid_token") from exc
+        kid = header.get("kid")
+        if kid is None:
+            return self._secret, self._algorithm
+        entry = self._keys.get(str(kid))
+        if entry is None:
+            raise Unauthorized("Unknown signing key", code="invalid_token")
+        return entry["key"], entry["alg"]
+
+    def verify(self, token: str) -> Principal:
+        """Check signature, algorithm, expiry, issuer and audience; return the caller."""
+        key, algorithm = self._key_for(token)
+        try:
+            # Only the expected algorithm is accepted, which is what refuses ``alg: none`` and
+            # algorithm-confusion tokens.
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["sub", "exp", "iat", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("Token has expired", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"Invalid token: {exc}", code="invalid_token") from exc
+        roles = claims.get("roles", [])
+        employee_id = claims.get("employee_id")
+        if (
+            not isinstance(roles, list)
+            or not all(isinstance(role, str) for role in roles)
+            or not (employee_id is None or (isinstance(employee_id, int) and employee_id > 0))
+            or not isinstance(claims.get("email", ""), str)
+        ):
+            raise Unauthorized("Invalid token claims", code="invalid_token")
+        return Principal(
+            user_id=str(claims["sub"]),
+            employee_id=employee_id,
+            email=claims.get("email", ""),
+            roles=frozenset(roles),
+            token=token,
+        )
+
+
+_bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
+
+
+async def _current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Not authenticated")
+    tokens: TokenService = request.app.state.tokens
+    return tokens.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]
