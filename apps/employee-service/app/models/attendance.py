@@ -1,7 +1,15 @@
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    UniqueConstraint,
+)
 from sqlmodel import Field
 
 from ..db import TableModel, created_at_field, dt, updated_at_field
@@ -35,9 +43,7 @@ class Attendance(TableModel, table=True):
         )
     )
     date: dt.date = Field(index=True)
-    check_in_at: dt.datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True))
-    )
+    check_in_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     check_out_at: dt.datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True))
     )

@@ -92,7 +92,8 @@ class Employee(TableModel, table=True):
     updated_at: dt.datetime | None = updated_at_field()
 
     roles: list[Role] = Relationship(
-        link_model=EmployeeRole, sa_relationship_kwargs={"lazy": "selectin", "order_by": "Role.name"}
+        link_model=EmployeeRole,
+        sa_relationship_kwargs={"lazy": "selectin", "order_by": "Role.name"},
     )
 
     @property

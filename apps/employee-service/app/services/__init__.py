@@ -1,0 +1,1 @@
+"""Domain functions: keyword-only, typed, flushing but never committing (the request commits)."""

@@ -40,7 +40,9 @@ class ServiceCLI:
         sub.add_parser("migrate", help="apply the database migrations to DATABASE_URL")
         serve = sub.add_parser("serve", help="serve the HTTP API")
         serve.add_argument("--host", default=None, help="bind address (HOST, default 127.0.0.1)")
-        serve.add_argument("--port", type=int, default=None, help="port (PORT, default the service's own)")
+        serve.add_argument(
+            "--port", type=int, default=None, help="port (PORT, default the service's own)"
+        )
         serve.add_argument("--workers", type=int, default=1)
         for command in self.commands:
             parser_ = sub.add_parser(command.name, help=command.help)
@@ -61,9 +63,13 @@ class ServiceCLI:
             return self._serve(args, settings)
         for command in self.commands:
             if command.name == args.command:
-                result = command.handler(args, settings)
-                if asyncio.iscoroutine(result):
-                    result = asyncio.run(result)
+                try:
+                    result = command.handler(args, settings)
+                    if asyncio.iscoroutine(result):
+                        result = asyncio.run(result)
+                except ValueError as exc:  # bad input, e.g. an invalid email
+                    print(f"{self.prog} {command.name}: {exc}", file=sys.stderr)
+                    return 2
                 return int(result or 0)
         parser.error(f"unknown command {args.command}")
         return 2

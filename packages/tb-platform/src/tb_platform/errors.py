@@ -170,6 +170,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            error_body("Internal server error", "internal_error"), status_code=500
-        )
+        return JSONResponse(error_body("Internal server error", "internal_error"), status_code=500)

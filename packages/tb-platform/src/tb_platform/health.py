@@ -22,7 +22,5 @@ async def ready(request: Request) -> dict[str, str] | JSONResponse:
         async with request.app.state.database.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not ready"
-        return JSONResponse(
-            error_body("Database is not reachable", "not_ready"), status_code=503
-        )
+        return JSONResponse(error_body("Database is not reachable", "not_ready"), status_code=503)
     return {"status": "ready", "service": request.app.state.settings.service_name}

@@ -101,7 +101,9 @@ class Sorting:
         column = self.fields.get(name)
         if column is None:
             allowed = ", ".join(sorted(self.fields))
-            raise InvalidField("sort", f"Cannot sort by {name!r}; use one of: {allowed}", location="query")
+            raise InvalidField(
+                "sort", f"Cannot sort by {name!r}; use one of: {allowed}", location="query"
+            )
         return spec if descending else name, column, descending
 
 
@@ -123,7 +125,9 @@ def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
 
 
 def _encode_cursor(sort: str, value: Any, row_id: Any) -> str:
-    payload = json.dumps({"s": sort, "v": _encode_value(value), "id": row_id}, separators=(",", ":"))
+    payload = json.dumps(
+        {"s": sort, "v": _encode_value(value), "id": row_id}, separators=(",", ":")
+    )
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
@@ -132,7 +136,9 @@ def _decode_cursor(cursor: str, sort: str, column: InstrumentedAttribute[Any]) -
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if payload["s"] != sort:
-            raise InvalidField("cursor", "The cursor belongs to another sort order", location="query")
+            raise InvalidField(
+                "cursor", "The cursor belongs to another sort order", location="query"
+            )
         return _decode_value(column, payload["v"]), payload["id"]
     except InvalidField:
         raise

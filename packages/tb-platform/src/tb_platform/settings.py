@@ -17,6 +17,7 @@ MIN_SECRET_LENGTH = 32
 Environment = Literal["development", "test", "staging", "production"]
 ALLOWED_KEY_ALGORITHMS = ("HS256", "RS256", "ES256")
 
+
 class ServiceSettings(BaseSettings):
     """Base settings of a TB ERP service. Each service subclasses it and adds its own fields."""
 

@@ -1,0 +1,7 @@
+from fastapi import APIRouter
+
+from .endpoints import attendance, auth, departments, employees, roles
+
+api_router = APIRouter()
+for module in (auth, employees, departments, attendance, roles):
+    api_router.include_router(module.router)

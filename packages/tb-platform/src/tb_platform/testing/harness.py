@@ -79,8 +79,12 @@ class TokenFactory:
         claims.update(overrides)
         return claims
 
-    def token(self, *, secret: str | None = None, headers: dict[str, Any] | None = None, **kw: Any) -> str:
-        return jwt.encode(self.claims(**kw), secret or self.secret, algorithm="HS256", headers=headers)
+    def token(
+        self, *, secret: str | None = None, headers: dict[str, Any] | None = None, **kw: Any
+    ) -> str:
+        return jwt.encode(
+            self.claims(**kw), secret or self.secret, algorithm="HS256", headers=headers
+        )
 
     def headers(self, *roles: str, employee_id: int | None = None, **kw: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(roles=roles, employee_id=employee_id, **kw)}"}

@@ -1,0 +1,124 @@
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from tb_platform.db import SessionDep
+from tb_platform.errors import Forbidden, InvalidField, NotFound
+from tb_platform.paging import ListParamsDep, Page
+from tb_platform.rbac import Grant
+from tb_platform.types import Id
+
+from ....core.permissions import ReadAttendance, WriteAttendance
+from ....models import Attendance, Employee
+from ....schemas.attendance import (
+    AttendanceDay,
+    AttendancePublic,
+    CheckIn,
+    CheckOut,
+    MonthlySummary,
+    MonthlySummaryList,
+)
+from ....services import attendance as service
+from ....services.employees import require_employee
+from ...deps import EmployeeId
+
+router = APIRouter(prefix="/attendance", tags=["attendance"])
+
+
+def _public(record: Attendance) -> AttendancePublic:
+    return AttendancePublic.model_validate(record)
+
+
+async def _subject(
+    session: SessionDep, grant: Grant, employee_id: int | None, at: dt.datetime | None
+) -> tuple[Employee, dt.datetime]:
+    """Whom a check-in/out is for, and when: yourself now, unless HR records for someone."""
+    own = grant.own_employee_id
+    target = employee_id if employee_id is not None else own
+    if target is None:
+        raise InvalidField("employee_id", "your login has no employee record; name the employee")
+    if not grant.sees_all and (target != own or at is not None):
+        raise Forbidden("Only HR or an admin may record attendance for others or for another time")
+    return await require_employee(session, employee_id=target), at or dt.datetime.now(dt.UTC)
+
+
+@router.post("/check-in", response_model=AttendancePublic, status_code=status.HTTP_201_CREATED)
+async def check_in(body: CheckIn, grant: WriteAttendance, session: SessionDep) -> AttendancePublic:
+    """Start the day (409 if already checked in that day)."""
+    employee, at = await _subject(session, grant, body.employee_id, body.at)
+    record = await service.check_in(
+        session, employee=employee, at=at, status=body.status, note=body.note
+    )
+    return _public(record)
+
+
+@router.post("/check-out", response_model=AttendancePublic)
+async def check_out(
+    body: CheckOut, grant: WriteAttendance, session: SessionDep
+) -> AttendancePublic:
+    """End the open shift (409 without a check-in); computes the hours worked."""
+    employee, at = await _subject(session, grant, body.employee_id, body.at)
+    return _public(await service.check_out(session, employee=employee, at=at, note=body.note))
+
+
+@router.put("/{employee_id}/{day}", response_model=AttendancePublic)
+async def record_day(
+    employee_id: EmployeeId,
+    day: Annotated[dt.date, Path(description="YYYY-MM-DD")],
+    body: AttendanceDay,
+    grant: WriteAttendance,
+    session: SessionDep,
+) -> AttendancePublic:
+    """HR/admin: record a whole day (absence, leave, or corrected times)."""
+    if not grant.sees_all:
+        raise Forbidden("Only HR or an admin may record a day")
+    employee = await require_employee(session, employee_id=employee_id)
+    return _public(await service.record_day(session, employee=employee, day=day, data=body))
+
+
+def _visible_employee(grant: Grant, employee_id: int | None) -> int | None:
+    if grant.sees_all:
+        return employee_id
+    own = grant.own_employee_id or 0
+    if employee_id is not None and employee_id != own:
+        raise NotFound(f"Employee {employee_id} not found")
+    return own
+
+
+@router.get("", response_model=Page[AttendancePublic])
+async def list_attendance(
+    grant: ReadAttendance,
+    session: SessionDep,
+    params: ListParamsDep,
+    employee_id: Annotated[Id | None, Query()] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+) -> Page[AttendancePublic]:
+    """Days between ``from`` and ``to`` (inclusive); sort by ``date`` (default ``-date``)."""
+    if date_from and date_to and date_from > date_to:
+        raise InvalidField("from", "'from' is after 'to'", location="query")
+    result = await service.list_attendance(
+        session,
+        params=params,
+        employee_id=_visible_employee(grant, employee_id),
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return result.to_page(_public)
+
+
+@router.get("/summary", response_model=MonthlySummaryList)
+async def monthly_summary(
+    grant: ReadAttendance,
+    session: SessionDep,
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+    employee_id: Annotated[Id | None, Query()] = None,
+) -> MonthlySummaryList:
+    """Per employee: days present (on site or remote), remote, absent, on leave; hours worked."""
+    subject = _visible_employee(grant, employee_id)
+    items = await service.monthly_summary(session, month=month, employee_id=subject)
+    if subject is not None and not items:
+        await require_employee(session, employee_id=subject)
+        items = [MonthlySummary.empty(employee_id=subject, month=month)]
+    return MonthlySummaryList(items=items, total=len(items))

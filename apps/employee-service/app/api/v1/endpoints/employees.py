@@ -1,0 +1,112 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from tb_platform.db import SessionDep
+from tb_platform.errors import NotFound
+from tb_platform.paging import ListParamsDep, Page
+from tb_platform.types import Id
+
+from ....core.permissions import ReadEmployees, WriteEmployees
+from ....core.security import PasswordsDep
+from ....models import Employee, EmployeeStatus
+from ....schemas.employee import EmployeeCreate, EmployeePublic, EmployeeUpdate, RolesUpdate
+from ....services import employees as service
+from ...deps import ReadableEmployee, WritableEmployee
+
+router = APIRouter(prefix="/employees", tags=["employees"])
+
+
+def _public(employee: Employee) -> EmployeePublic:
+    return EmployeePublic.model_validate(employee)
+
+
+@router.get("", response_model=Page[EmployeePublic])
+async def list_employees(
+    grant: ReadEmployees,
+    session: SessionDep,
+    params: ListParamsDep,
+    q: Annotated[str | None, Query(max_length=200, description="Name or email contains")] = None,
+    department_id: Annotated[Id | None, Query()] = None,
+    status: Annotated[EmployeeStatus | None, Query()] = None,
+    ids: Annotated[
+        str | None,
+        Query(
+            description="Batch look-up: comma-separated ids (at most 500); unknown ids are left out"
+        ),
+    ] = None,
+) -> Page[EmployeePublic]:
+    """Search employees, or look several up at once with ``?ids=1,2,5``.
+
+    Sort by ``id``, ``last_name`` (default), ``first_name``, ``email``, ``hire_date``,
+    ``created_at``; prefix ``-`` for descending.
+    """
+    only = None if grant.sees_all else (grant.own_employee_id or 0)
+    if ids is not None:
+        found = await service.employees_by_ids(
+            session, ids=service.parse_id_list(ids), only_employee_id=only
+        )
+        return Page(items=[_public(e) for e in found], total=len(found), limit=len(found))
+    result = await service.list_employees(
+        session,
+        params=params,
+        q=q,
+        department_id=department_id,
+        status=status,
+        only_employee_id=only,
+    )
+    return result.to_page(_public)
+
+
+@router.post("", response_model=EmployeePublic, status_code=status.HTTP_201_CREATED)
+async def create_employee(
+    body: EmployeeCreate, grant: WriteEmployees, session: SessionDep, passwords: PasswordsDep
+) -> EmployeePublic:
+    employee = await service.create_employee(session, data=body, grant=grant, passwords=passwords)
+    return _public(employee)
+
+
+@router.get("/me", response_model=EmployeePublic)
+async def read_me(grant: ReadEmployees, session: SessionDep) -> EmployeePublic:
+    """The caller's own employee record."""
+    if grant.own_employee_id is None:
+        raise NotFound("Your login is not linked to an employee record")
+    return _public(await service.require_employee(session, employee_id=grant.own_employee_id))
+
+
+@router.get("/{employee_id}", response_model=EmployeePublic)
+async def read_employee(employee: ReadableEmployee) -> EmployeePublic:
+    return _public(employee)
+
+
+@router.patch("/{employee_id}", response_model=EmployeePublic)
+async def update_employee(
+    body: EmployeeUpdate,
+    employee: WritableEmployee,
+    grant: WriteEmployees,
+    session: SessionDep,
+    passwords: PasswordsDep,
+) -> EmployeePublic:
+    """Change some fields; ``password`` sets or (with null) removes the login."""
+    updated = await service.update_employee(
+        session, employee=employee, changes=body, grant=grant, passwords=passwords
+    )
+    return _public(updated)
+
+
+@router.put("/{employee_id}/roles", response_model=EmployeePublic)
+async def set_roles(
+    body: RolesUpdate, employee: WritableEmployee, grant: WriteEmployees, session: SessionDep
+) -> EmployeePublic:
+    """Replace the employee's roles (only an admin may grant or revoke ``admin``)."""
+    updated = await service.set_roles(session, employee=employee, roles=body.roles, grant=grant)
+    return _public(updated)
+
+
+@router.delete("/{employee_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def terminate_employee(
+    employee: WritableEmployee, grant: WriteEmployees, session: SessionDep
+) -> Response:
+    """Soft delete: the employee becomes ``terminated`` and can no longer log in."""
+    await service.terminate_employee(session, employee=employee, grant=grant)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,24 @@
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints
+
+from tb_platform.schemas import InputModel
+
+
+class LoginRequest(InputModel):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class LoginUser(BaseModel):
+    id: str
+    employee_id: int | None
+    email: str
+    roles: list[str]
+
+
+class LoginResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme name, not a secret)
+    expires_in: int
+    user: LoginUser

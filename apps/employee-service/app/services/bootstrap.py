@@ -1,0 +1,255 @@
+"""Command-line tasks: the first admin login and the demo data of ``tberp.py up``."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.db import Database
+from tb_platform.types import Email
+
+from ..core.config import EmployeeSettings
+from ..core.security import passwords_for
+from ..models import (
+    Attendance,
+    AttendanceStatus,
+    Department,
+    Employee,
+    EmployeeStatus,
+    Role,
+    RoleName,
+)
+from .attendance import worked_hours
+from .employees import find_by_email
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    password: str
+
+
+async def _roles(session: AsyncSession, names: list[RoleName]) -> list[Role]:
+    wanted = [name.value for name in names]
+    return list((await session.scalars(select(Role).where(Role.name.in_(wanted)))).all())  # type: ignore[attr-defined]
+
+
+async def _upsert_login(
+    session: AsyncSession,
+    settings: EmployeeSettings,
+    *,
+    email: str,
+    password: str,
+    roles: list[RoleName],
+    first_name: str,
+    last_name: str,
+    **fields: object,
+) -> Employee:
+    """Create the employee with this login, or reset its password and add the roles."""
+    passwords = passwords_for(settings)
+    employee = await find_by_email(session, email=email)
+    if employee is None:
+        fields.setdefault("hire_date", dt.datetime.now(dt.UTC).date())
+        employee = Employee(first_name=first_name, last_name=last_name, email=email, **fields)
+        session.add(employee)
+    employee.password_hash = await passwords.hash(password)
+    employee.login_enabled = True
+    employee.status = EmployeeStatus.ACTIVE
+    current = set(employee.role_names)
+    for role in await _roles(session, roles):
+        if role.name not in current:
+            employee.roles.append(role)
+    await session.flush()
+    return employee
+
+
+async def create_admin(settings: EmployeeSettings, *, email: str, password: str) -> int:
+    from pydantic import TypeAdapter
+
+    from ..schemas.employee import Password
+
+    address = TypeAdapter(Email).validate_python(email)
+    TypeAdapter(Password).validate_python(password)
+    database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            employee = await _upsert_login(
+                session,
+                settings,
+                email=address,
+                password=password,
+                roles=[RoleName.ADMIN],
+                first_name="System",
+                last_name="Administrator",
+                job_title="Administrator",
+            )
+            assert employee.id is not None
+            return employee.id
+    finally:
+        await database.dispose()
+
+
+DEMO_DEPARTMENTS = [
+    ("Management", "MGT", None),
+    ("Finance", "FIN", "MGT"),
+    ("Human Resources", "HR", "MGT"),
+    ("Operations", "OPS", "MGT"),
+    ("IT", "IT", "OPS"),
+]
+DEMO_LOGINS = [
+    # role, email, password, first, last, job title, department
+    (
+        RoleName.ADMIN,
+        "admin@tb-erp.example",
+        "Admin-demo-2026",
+        "Ada",
+        "Admin",
+        "Administrator",
+        "MGT",
+    ),
+    (
+        RoleName.HR_MANAGER,
+        "hr@tb-erp.example",
+        "Hr-demo-2026",
+        "Helen",
+        "Hughes",
+        "HR Manager",
+        "HR",
+    ),
+    (
+        RoleName.ASSET_MANAGER,
+        "assets@tb-erp.example",
+        "Assets-demo-2026",
+        "Arthur",
+        "Stone",
+        "Asset Manager",
+        "OPS",
+    ),
+    (
+        RoleName.ACCOUNTANT,
+        "accounting@tb-erp.example",
+        "Accounting-demo-2026",
+        "Clara",
+        "Count",
+        "Accountant",
+        "FIN",
+    ),
+    (
+        RoleName.EMPLOYEE,
+        "employee@tb-erp.example",
+        "Employee-demo-2026",
+        "Eli",
+        "Walker",
+        "Technician",
+        "IT",
+    ),
+]
+DEMO_STAFF = [
+    ("Maria", "Garcia", "maria.garcia@tb-erp.example", "Software Engineer", "IT"),
+    ("Jonas", "Berg", "jonas.berg@tb-erp.example", "Network Engineer", "IT"),
+    ("Priya", "Natarajan", "priya.natarajan@tb-erp.example", "Financial Analyst", "FIN"),
+    ("Tom", "Okafor", "tom.okafor@tb-erp.example", "Operations Lead", "OPS"),
+]
+
+
+async def seed_demo(settings: EmployeeSettings) -> list[DemoLogin]:
+    """Demo departments, staff, a week of attendance and one login per role. Safe to rerun."""
+    database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            departments: dict[str, Department] = {}
+            for name, code, parent in DEMO_DEPARTMENTS:
+                department = (
+                    await session.scalars(select(Department).where(Department.code == code))
+                ).one_or_none()
+                if department is None:
+                    department = Department(
+                        name=name,
+                        code=code,
+                        parent_id=departments[parent].id if parent else None,
+                    )
+                    session.add(department)
+                    await session.flush()
+                departments[code] = department
+
+            people: list[Employee] = []
+            for role, email, password, first, last, title, code in DEMO_LOGINS:
+                roles = [role] if role == RoleName.EMPLOYEE else [role, RoleName.EMPLOYEE]
+                people.append(
+                    await _upsert_login(
+                        session,
+                        settings,
+                        email=email,
+                        password=password,
+                        roles=roles,
+                        first_name=first,
+                        last_name=last,
+                        job_title=title,
+                        department_id=departments[code].id,
+                        hire_date=dt.date(2024, 3, 1),
+                    )
+                )
+            for first, last, email, title, code in DEMO_STAFF:
+                if await find_by_email(session, email=email) is None:
+                    employee = Employee(
+                        first_name=first,
+                        last_name=last,
+                        email=email,
+                        job_title=title,
+                        department_id=departments[code].id,
+                        hire_date=dt.date(2025, 1, 15),
+                        status=EmployeeStatus.ON_LEAVE if last == "Berg" else EmployeeStatus.ACTIVE,
+                        roles=await _roles(session, [RoleName.EMPLOYEE]),
+                    )
+                    session.add(employee)
+                    people.append(employee)
+            await session.flush()
+            for code, manager_email in (
+                ("HR", "hr@tb-erp.example"),
+                ("FIN", "accounting@tb-erp.example"),
+            ):
+                manager = await find_by_email(session, email=manager_email)
+                if manager is not None and departments[code].manager_id is None:
+                    departments[code].manager_id = manager.id
+            await _demo_attendance(session, people)
+    finally:
+        await database.dispose()
+    return [DemoLogin(role.value, email, password) for role, email, password, *_ in DEMO_LOGINS]
+
+
+async def _demo_attendance(session: AsyncSession, people: list[Employee]) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    for offset in range(1, 8):
+        day = today - dt.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for index, person in enumerate(people):
+            assert person.id is not None
+            exists = await session.scalar(
+                select(Attendance.id).where(
+                    Attendance.employee_id == person.id, Attendance.date == day
+                )
+            )
+            if exists is not None or person.status != EmployeeStatus.ACTIVE:
+                continue
+            if (index + offset) % 9 == 0:
+                session.add(
+                    Attendance(employee_id=person.id, date=day, status=AttendanceStatus.LEAVE)
+                )
+                continue
+            start = dt.datetime.combine(day, dt.time(8, 30 + index % 3 * 10), tzinfo=dt.UTC)
+            end = start + dt.timedelta(hours=8, minutes=15 * (index % 4))
+            session.add(
+                Attendance(
+                    employee_id=person.id,
+                    date=day,
+                    check_in_at=start,
+                    check_out_at=end,
+                    worked_hours=worked_hours(start, end),
+                    status=AttendanceStatus.REMOTE
+                    if (index + offset) % 4 == 0
+                    else AttendanceStatus.PRESENT,
+                )
+            )

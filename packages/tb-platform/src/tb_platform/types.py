@@ -1,0 +1,36 @@
+"""Input types every service validates alike."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, Field, StringConstraints
+
+PG_INT_MAX = 2_147_483_647
+
+# An id as it arrives in a path, query or body: positive and within PostgreSQL's INTEGER, so that
+# a huge number is a 422 rather than a database error.
+Id = Annotated[int, Field(ge=1, le=PG_INT_MAX)]
+
+
+def _check_email(value: str) -> str:
+    try:
+        # No DNS look-up (no network), and internal domains such as *.local are accepted: a
+        # company's own mail domain need not be globally deliverable.
+        result = validate_email(
+            value, check_deliverability=False, globally_deliverable=False, test_environment=True
+        )
+    except EmailNotValidError as exc:
+        raise ValueError(str(exc)) from exc
+    return result.normalized
+
+
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_check_email)
+]
+
+
+def trimmed(max_length: int, *, min_length: int = 1) -> StringConstraints:
+    """Constraints of a trimmed string: ``Annotated[str, trimmed(100)]``."""
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
