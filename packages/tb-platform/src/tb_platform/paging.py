@@ -19,7 +19,18 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    TypeDecorator,
+    func,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -114,14 +125,23 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
-    python_type = column.type.python_type
     if raw is None:
         return None
-    if python_type is datetime:
+    column_type = column.type
+    if isinstance(column_type, TypeDecorator):  # e.g. SQLModel's AutoString wraps String
+        column_type = column_type.impl_instance
+    # DateTime before Date: neither derives from the other, but be explicit about the order.
+    if isinstance(column_type, DateTime):
         return datetime.fromisoformat(raw)
-    if python_type is date:
+    if isinstance(column_type, Date):
         return date.fromisoformat(raw)
-    return python_type(raw)
+    if isinstance(column_type, Integer):
+        return int(raw)
+    if isinstance(column_type, Numeric):
+        return Decimal(raw)
+    if isinstance(column_type, String):
+        return str(raw)
+    raise TypeError(f"cannot page on a column of type {column_type!r}")
 
 
 def _encode_cursor(sort: str, value: Any, row_id: Any) -> str:
