@@ -7,12 +7,13 @@ from pathlib import Path
 from tb_platform.cli import Command, ServiceCLI
 from tb_platform.settings import ServiceSettings
 
-from .core.config import get_settings
+from .core.config import EmployeeSettings, get_settings
 
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
 
 async def _create_admin(args: argparse.Namespace, settings: ServiceSettings) -> int:
+    assert isinstance(settings, EmployeeSettings)
     from .services.bootstrap import create_admin
 
     employee_id = await create_admin(settings, email=args.email, password=args.password)
@@ -21,6 +22,7 @@ async def _create_admin(args: argparse.Namespace, settings: ServiceSettings) -> 
 
 
 async def _seed_demo(args: argparse.Namespace, settings: ServiceSettings) -> int:
+    assert isinstance(settings, EmployeeSettings)
     from .services.bootstrap import seed_demo
 
     logins = await seed_demo(settings)

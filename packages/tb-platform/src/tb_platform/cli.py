@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,12 @@ from typing import Any
 from . import migrations
 from .settings import ServiceSettings
 
-Handler = Callable[[argparse.Namespace, ServiceSettings], Awaitable[int | None] | int | None]
+Handler = Callable[[argparse.Namespace, ServiceSettings], Coroutine[Any, Any, int]]
 
 
 @dataclass
 class Command:
-    """A service-specific sub-command (e.g. ``create-admin``)."""
+    """A service-specific sub-command (e.g. ``create-admin``): an async handler → exit code."""
 
     name: str
     help: str
@@ -64,13 +64,11 @@ class ServiceCLI:
         for command in self.commands:
             if command.name == args.command:
                 try:
-                    result = command.handler(args, settings)
-                    if asyncio.iscoroutine(result):
-                        result = asyncio.run(result)
+                    result = asyncio.run(command.handler(args, settings))
                 except ValueError as exc:  # bad input, e.g. an invalid email
                     print(f"{self.prog} {command.name}: {exc}", file=sys.stderr)
                     return 2
-                return int(result or 0)
+                return result
         parser.error(f"unknown command {args.command}")
         return 2
 

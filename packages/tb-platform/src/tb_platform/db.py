@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData
@@ -33,7 +33,7 @@ def make_metadata(schema: str) -> MetaData:
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
 
 
-def _split(url: str) -> tuple[str, list[tuple[str, str]], object]:
+def _split(url: str) -> tuple[str, list[tuple[str, str]], SplitResult]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _SCHEMES:
@@ -51,20 +51,20 @@ def async_url(url: str) -> str:
     """
     _, query, parts = _split(url)
     converted = [("ssl", v) if k == "sslmode" else (k, v) for k, v in query]
-    return urlunsplit(parts._replace(scheme="postgresql+asyncpg", query=urlencode(converted)))  # type: ignore[attr-defined]
+    return urlunsplit(parts._replace(scheme="postgresql+asyncpg", query=urlencode(converted)))
 
 
 def sync_url(url: str) -> str:
     """``postgresql://…`` → the psycopg URL Alembic and administrative tasks use."""
     _, query, parts = _split(url)
     converted = [("sslmode", v) if k == "ssl" else (k, v) for k, v in query]
-    return urlunsplit(parts._replace(scheme="postgresql+psycopg", query=urlencode(converted)))  # type: ignore[attr-defined]
+    return urlunsplit(parts._replace(scheme="postgresql+psycopg", query=urlencode(converted)))
 
 
 def libpq_url(url: str) -> str:
     """``postgresql+driver://…`` → the plain URL libpq tools (psql, pg_dump) understand."""
     _, query, parts = _split(url)
-    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))  # type: ignore[attr-defined]
+    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
 
 
 @dataclass
