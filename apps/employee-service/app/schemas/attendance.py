@@ -2,23 +2,34 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from tb_platform.schemas import InputModel
-from tb_platform.types import Id, trimmed
+from tb_platform.types import Id, UtcDatetime, trimmed
 
 from ..models import AttendanceStatus
 
 # Hours are a measure, not money: they travel as a JSON number with two decimals.
 Hours = Annotated[Decimal, PlainSerializer(lambda value: float(value), return_type=float)]
 Note = Annotated[str, trimmed(500)]
+# Clocks drift a little; anything later than this is a typo, not an attendance.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _not_in_future(value: dt.datetime) -> dt.datetime:
+    if value > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
+        raise ValueError("cannot record a check-in or check-out in the future")
+    return value
+
+
+PastInstant = Annotated[UtcDatetime, AfterValidator(_not_in_future)]
 
 
 class CheckIn(InputModel):
     employee_id: Id | None = Field(
         default=None, description="Whom to check in; yourself when absent (others: HR/admin only)"
     )
-    at: AwareDatetime | None = Field(
+    at: PastInstant | None = Field(
         default=None, description="When (HR/admin only, for corrections); now when absent"
     )
     status: Literal[AttendanceStatus.PRESENT, AttendanceStatus.REMOTE] = AttendanceStatus.PRESENT
@@ -27,7 +38,7 @@ class CheckIn(InputModel):
 
 class CheckOut(InputModel):
     employee_id: Id | None = None
-    at: AwareDatetime | None = None
+    at: PastInstant | None = None
     note: Note | None = None
 
 
@@ -35,8 +46,8 @@ class AttendanceDay(InputModel):
     """HR's record of a whole day: an absence, a leave, or corrected times."""
 
     status: AttendanceStatus
-    check_in_at: AwareDatetime | None = None
-    check_out_at: AwareDatetime | None = None
+    check_in_at: UtcDatetime | None = None
+    check_out_at: UtcDatetime | None = None
     note: Note | None = None
 
 

@@ -52,7 +52,6 @@ async def check_in(
 ) -> Attendance:
     _ensure_active(employee)
     assert employee.id is not None
-    at = at.astimezone(dt.UTC)
     existing = await _day(session, employee.id, at.date())
     if existing is not None:
         if existing.check_in_at is not None:
@@ -81,7 +80,7 @@ async def check_out(
     session: AsyncSession, *, employee: Employee, at: dt.datetime, note: str | None
 ) -> Attendance:
     _ensure_active(employee)
-    at = at.astimezone(dt.UTC)
+    # The shift being closed is the latest open check-in of the 24 hours before ``at``.
     statement = (
         select(Attendance)
         .where(
@@ -90,12 +89,14 @@ async def check_out(
             Attendance.check_out_at.is_(None),  # type: ignore[union-attr]
             Attendance.check_in_at > at - MAX_SHIFT,  # type: ignore[operator]
         )
-        .order_by(Attendance.date.desc())  # type: ignore[attr-defined]
-        .limit(1)
+        .order_by(Attendance.check_in_at.desc())  # type: ignore[union-attr]
         .with_for_update()
     )
-    record = (await session.scalars(statement)).one_or_none()
+    open_shifts = list((await session.scalars(statement)).all())
+    record = next((r for r in open_shifts if r.check_in_at and r.check_in_at <= at), None)
     if record is None:
+        if open_shifts:  # only check-ins later than ``at``
+            raise InvalidField("at", "check-out cannot be before the check-in")
         today = await _day(session, employee.id or 0, at.date())
         if today is not None and today.check_out_at is not None:
             raise Conflict(
@@ -103,8 +104,6 @@ async def check_out(
             )
         raise Conflict("There is no open check-in to check out of", code="not_checked_in")
     assert record.check_in_at is not None
-    if at < record.check_in_at:
-        raise InvalidField("at", "check-out cannot be before the check-in")
     record.check_out_at = at
     record.worked_hours = worked_hours(record.check_in_at, at)
     if note is not None:
@@ -119,14 +118,15 @@ async def record_day(
 ) -> Attendance:
     """HR's record of a day (absence, leave, or corrected times); replaces what was there."""
     assert employee.id is not None
-    check_in_at = data.check_in_at.astimezone(dt.UTC) if data.check_in_at else None
-    check_out_at = data.check_out_at.astimezone(dt.UTC) if data.check_out_at else None
+    check_in_at, check_out_at = data.check_in_at, data.check_out_at
     if data.status in _WORKED and check_in_at is None:
         raise InvalidField("check_in_at", f"a {data.status.value} day needs a check-in time")
     if data.status not in _WORKED and (check_in_at or check_out_at):
         raise InvalidField("status", f"a {data.status.value} day has no check-in or check-out")
     if check_out_at is not None and check_in_at is not None and check_out_at < check_in_at:
         raise InvalidField("check_out_at", "check-out cannot be before the check-in")
+    if check_in_at and check_out_at and check_out_at - check_in_at > MAX_SHIFT:
+        raise InvalidField("check_out_at", "a shift cannot last more than 24 hours")
     if check_in_at is not None and check_in_at.date() != day:
         raise InvalidField("check_in_at", f"the check-in must fall on {day.isoformat()} (UTC)")
     record = await _day(session, employee.id, day)
@@ -167,9 +167,9 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """``"2026-11"`` → first day of the month and first day of the next."""
     try:
         first = dt.date.fromisoformat(f"{month}-01")
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     except ValueError as exc:
-        raise InvalidField("month", "month must look like YYYY-MM", location="query") from exc
-    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        raise InvalidField("month", "month must be a valid YYYY-MM", location="query") from exc
     return first, following
 
 

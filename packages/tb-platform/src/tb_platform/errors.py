@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("tb_platform.errors")
@@ -148,6 +148,18 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.warning("integrity error: %s", exc.orig)
         return JSONResponse(
             error_body("The request breaks a data rule", "constraint_violation"), status_code=422
+        )
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        # Input validation should catch these first (NUL characters, numbers out of range);
+        # this backstop keeps whatever slips through a client error rather than a 500.
+        logger.warning("data error: %s", exc.orig)
+        return JSONResponse(
+            error_body(
+                "A value is not valid for storage (out of range or malformed)", "invalid_value"
+            ),
+            status_code=422,
         )
 
     @app.exception_handler(OperationalError)

@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .errors import InvalidField
+from .types import PG_INT_MAX
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,7 +64,9 @@ class ListParams:
 
 def _list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
-    offset: Annotated[int | None, Query(ge=0, description="Rows to skip (offset paging)")] = None,
+    offset: Annotated[
+        int | None, Query(ge=0, le=PG_INT_MAX, description="Rows to skip (offset paging)")
+    ] = None,
     cursor: Annotated[
         str | None, Query(description="next_cursor of the previous page (keyset paging)")
     ] = None,
@@ -125,22 +128,30 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
-    if raw is None:
-        return None
+    """A cursor value back to the column's type; anything that does not fit is a ValueError."""
     column_type = column.type
     if isinstance(column_type, TypeDecorator):  # e.g. SQLModel's AutoString wraps String
         column_type = column_type.impl_instance
-    # DateTime before Date: neither derives from the other, but be explicit about the order.
+    if isinstance(column_type, Integer):
+        if (
+            not isinstance(raw, int)
+            or isinstance(raw, bool)
+            or not -PG_INT_MAX <= raw <= PG_INT_MAX
+        ):
+            raise ValueError("not an integer in range")
+        return raw
+    if not isinstance(raw, str):
+        raise ValueError("not a string")
+    if "\x00" in raw:
+        raise ValueError("NUL in cursor")
     if isinstance(column_type, DateTime):
         return datetime.fromisoformat(raw)
     if isinstance(column_type, Date):
         return date.fromisoformat(raw)
-    if isinstance(column_type, Integer):
-        return int(raw)
     if isinstance(column_type, Numeric):
         return Decimal(raw)
     if isinstance(column_type, String):
-        return str(raw)
+        return raw
     raise TypeError(f"cannot page on a column of type {column_type!r}")
 
 
@@ -151,7 +162,12 @@ def _encode_cursor(sort: str, value: Any, row_id: Any) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, sort: str, column: InstrumentedAttribute[Any]) -> tuple[Any, Any]:
+def _decode_cursor(
+    cursor: str,
+    sort: str,
+    column: InstrumentedAttribute[Any],
+    tiebreaker: InstrumentedAttribute[Any],
+) -> tuple[Any, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -159,10 +175,10 @@ def _decode_cursor(cursor: str, sort: str, column: InstrumentedAttribute[Any]) -
             raise InvalidField(
                 "cursor", "The cursor belongs to another sort order", location="query"
             )
-        return _decode_value(column, payload["v"]), payload["id"]
+        return _decode_value(column, payload["v"]), _decode_value(tiebreaker, payload["id"])
     except InvalidField:
         raise
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, ArithmeticError, binascii.Error) as exc:
         raise InvalidField("cursor", "Malformed cursor", location="query") from exc
 
 
@@ -192,7 +208,7 @@ async def paginate(
         total = await session.scalar(count) or 0
         page = statement.order_by(*ordering).offset(offset)
     else:
-        value, last_id = _decode_cursor(params.cursor, sort, column)
+        value, last_id = _decode_cursor(params.cursor, sort, column, tiebreaker)
         if column is tiebreaker:
             seek = column < value if descending else column > value
         else:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 PG_INT_MAX = 2_147_483_647
 
@@ -32,5 +33,24 @@ Email = Annotated[
 
 
 def trimmed(max_length: int, *, min_length: int = 1) -> StringConstraints:
-    """Constraints of a trimmed string: ``Annotated[str, trimmed(100)]``."""
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+    """Constraints of a trimmed string: ``Annotated[str, trimmed(100)]``.
+
+    NUL characters are refused here because PostgreSQL cannot store them in text.
+    """
+    return StringConstraints(
+        strip_whitespace=True,
+        min_length=min_length,
+        max_length=max_length,
+        pattern=r"^[^\x00]*$",
+    )
+
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("date and time is outside the supported range") from exc
+
+
+# A timezone-aware instant (a naive one is refused), normalised to UTC.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
