@@ -35,6 +35,7 @@ def render_banner(
     database: str,
     logs: str,
     environment: str,
+    footer: str = "Press Ctrl-C to stop.",
 ) -> str:
     rule = "=" * 78
     lines = [rule, f"  TB ERP is running ({environment})", ""]
@@ -49,5 +50,5 @@ def render_banner(
         lines += ["  Demo logins:", *table, ""]
     else:
         lines += ["  No demo logins were printed by seed-demo.", ""]
-    lines += ["  Press Ctrl-C to stop.", rule]
+    lines += [f"  {footer}", rule]
     return "\n".join(lines)

@@ -7,9 +7,11 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,12 +196,12 @@ class DevStack:
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            raise StackError(f"`{' '.join(argv)}` took over {COMMAND_TIMEOUT_SECONDS:.0f} s") from None
+            raise StackError(
+                f"`{' '.join(argv)}` took over {COMMAND_TIMEOUT_SECONDS:.0f} s"
+            ) from None
         if result.returncode != 0:
             said = tail((result.stdout or "") + (result.stderr or ""))
-            raise StackError(
-                f"`{' '.join(argv)}` failed (exit code {result.returncode}):\n{said}"
-            )
+            raise StackError(f"`{' '.join(argv)}` failed (exit code {result.returncode}):\n{said}")
         return result.stdout
 
     def _resolve(self, argv: Sequence[str]) -> list[str]:
@@ -237,7 +239,7 @@ class DevStack:
 
     # -- while running --------------------------------------------------------------------------
 
-    def banner(self) -> str:
+    def banner(self, footer: str = "Press Ctrl-C to stop.") -> str:
         endpoints = [
             Endpoint(
                 name=r.service.name,
@@ -252,6 +254,7 @@ class DevStack:
             database=self.database,
             logs=f"{self._relative(self.log_dir)}/<service>.log",
             environment=self.environment,
+            footer=footer,
         )
 
     def first_exited(self) -> RunningService | None:
@@ -262,19 +265,35 @@ class DevStack:
 
     def stop(self) -> None:
         """Stop the services (last started first), then the embedded PostgreSQL. Idempotent."""
-        while self.running:
-            running = self.running.pop()
-            _terminate(running.process)
-        if self._postgres is not None:
-            postgres, self._postgres = self._postgres, None
-            self.say("tb-devstack: stopping the embedded PostgreSQL")
-            postgres.cleanup()
+        with _interrupts_deferred():
+            while self.running:
+                running = self.running.pop()
+                self.say(f"tb-devstack: stopping {running.service.name}")
+                _terminate(running.process)
+            if self._postgres is not None:
+                postgres, self._postgres = self._postgres, None
+                self.say("tb-devstack: stopping the embedded PostgreSQL")
+                postgres.cleanup()
 
     def _relative(self, path: Path) -> str:
         try:
             return str(path.relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """A second Ctrl-C (or SIGTERM) must not cut the shutdown short and leave servers behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _terminate(process: subprocess.Popen[bytes]) -> None:
@@ -287,5 +306,6 @@ def _terminate(process: subprocess.Popen[bytes]) -> None:
     except ProcessLookupError:
         pass
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()

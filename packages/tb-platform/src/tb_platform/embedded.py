@@ -12,7 +12,9 @@ def start_embedded_postgres(data_dir: Path) -> tuple[Any, str]:
     Returns the server handle (keep it referenced while in use) and a ``postgresql://`` URL that
     reaches it over its unix socket.
     """
-    import pgserver  # imported here: it is only needed when there is no other server
+    # Imported here: only development and tests need it (tb-devstack and the dev group install
+    # it), so service images do not carry a PostgreSQL server.
+    import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")

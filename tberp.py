@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""TB ERP's two commands, for a machine that has only Python 3.11+ (and Node 20+ for the tests).
+
+    python3 tberp.py up      start the database and every service; prints URLs and demo logins
+    python3 tberp.py test    run every check and every test; exits non-zero if anything fails
+
+Extra arguments go through: ``up --check`` starts everything, checks it answers and stops;
+``test --filter=@repo/employee-service`` is handed to Turborepo.
+
+Standard library only: this file installs the tools everything else needs (uv, then the Python
+workspace with ``uv sync``, then the npm workspace with ``npm ci``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent
+UV_VERSION = "0.13.9"
+TOOLS_VENV = ROOT / ".tools" / "venv"
+BIN = "Scripts" if os.name == "nt" else "bin"
+EXE = ".exe" if os.name == "nt" else ""
+QUIET_ENV = {
+    "TURBO_TELEMETRY_DISABLED": "1",
+    "TURBO_NO_UPDATE_NOTIFIER": "1",
+    "NEXT_TELEMETRY_DISABLED": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def say(message: str) -> None:
+    print(f"tberp: {message}", flush=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    print(f"tberp: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+def run(argv: list[str], env: dict[str, str]) -> int:
+    """Run ``argv`` in the repository; its exit code. Ctrl-C goes to it, and we wait for it."""
+    process = subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603 (our own commands)
+    forward = lambda signum, _frame: process.send_signal(signum)  # noqa: E731
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                # The child got the same Ctrl-C from the terminal: let it shut down in order.
+                continue
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check(argv: list[str], env: dict[str, str], what: str) -> None:
+    code = run(argv, env)
+    if code != 0:
+        fail(f"{what} failed (exit code {code})", code)
+
+
+def find_uv(env: dict[str, str]) -> str:
+    """uv from PATH, else the one in .tools/venv (installed there with pip on first use)."""
+    on_path = shutil.which("uv", path=env.get("PATH"))
+    if on_path:
+        return on_path
+    uv = TOOLS_VENV / BIN / f"uv{EXE}"
+    if not uv.exists():
+        say(f"uv is not installed: installing uv {UV_VERSION} into {TOOLS_VENV.relative_to(ROOT)}")
+        python = TOOLS_VENV / BIN / f"python{EXE}"
+        if not python.exists():
+            check([sys.executable, "-m", "venv", str(TOOLS_VENV)], env, "creating .tools/venv")
+        check(
+            [str(python), "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}"],
+            env,
+            "pip install uv",
+        )
+    # The turbo tasks run `uv run ...`: they must find this uv too.
+    env["PATH"] = os.pathsep.join([str(uv.parent), env.get("PATH", "")])
+    return str(uv)
+
+
+def sync_python(env: dict[str, str]) -> str:
+    uv = find_uv(env)
+    say("installing the Python workspace (uv sync)")
+    check([uv, "sync", "--frozen", "--all-packages", "--quiet"], env, "uv sync")
+    return uv
+
+
+def install_node(env: dict[str, str]) -> None:
+    npm = shutil.which("npm", path=env.get("PATH"))
+    if npm is None:
+        fail("npm is not on PATH: install Node.js 20 or newer (https://nodejs.org)")
+    lock = ROOT / "package-lock.json"
+    installed = ROOT / "node_modules" / ".package-lock.json"  # npm writes it on each install
+    if not installed.exists() or lock.stat().st_mtime > installed.stat().st_mtime:
+        say("installing the npm workspace (npm ci)")
+        check([npm, "ci", "--no-audit", "--no-fund"], env, "npm ci")
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 (this file is what runs on an old Python)
+        fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if not argv or argv[0] not in ("up", "test"):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, extra = argv[0], argv[1:]
+    env = {**os.environ, **QUIET_ENV}
+
+    if command == "up":
+        uv = sync_python(env)
+        return run([uv, "run", "--frozen", "python", "-m", "tb_devstack", "up", *extra], env)
+
+    sync_python(env)
+    install_node(env)
+    turbo = ROOT / "node_modules" / ".bin" / f"turbo{'.cmd' if os.name == 'nt' else ''}"
+    say("running every check and every test (turbo run lint test)")
+    # No log prefix: each runner's own summary line (pytest's "N passed") stays whole on its line;
+    # grouped order keeps each task's output together.
+    code = run(
+        [
+            str(turbo),
+            "run",
+            "lint",
+            "test",
+            "--continue",
+            "--log-prefix=none",
+            "--log-order=grouped",
+            *extra,
+        ],
+        env,
+    )
+    say("all checks and tests passed" if code == 0 else f"FAILED (turbo exit code {code})")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
