@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 
-from ..models import Department, Employee, EmployeeStatus
+from ..models import Department, Employee
 from ..schemas.department import DepartmentCreate, DepartmentUpdate
-from .queries import contains_text
+from .employees import ensure_active_employee
+from .queries import chain_reaches, contains_text
 
 DEPARTMENT_SORTING = Sorting(
     fields={
@@ -70,32 +71,16 @@ async def _ensure_parent(
     parent = await session.get(Department, parent_id)
     if parent is None:
         raise InvalidField("parent_id", f"department {parent_id} does not exist")
-    seen: set[int] = set()
-    while department_id is not None and parent is not None and parent.parent_id is not None:
-        if parent.parent_id == department_id:
-            raise InvalidField(
-                "parent_id", "this parent would make the department its own ancestor"
-            )
-        if parent.parent_id in seen:
-            break
-        seen.add(parent.parent_id)
-        parent = await session.get(Department, parent.parent_id)
-
-
-async def _ensure_manager(session: AsyncSession, manager_id: int | None) -> None:
-    if manager_id is None:
-        return
-    manager = await session.get(Employee, manager_id)
-    if manager is None:
-        raise InvalidField("manager_id", f"employee {manager_id} does not exist")
-    if manager.status == EmployeeStatus.TERMINATED:
-        raise InvalidField("manager_id", f"employee {manager_id} is terminated")
+    if department_id is not None and await chain_reaches(
+        session, Department, start=parent, parent_field="parent_id", target=department_id
+    ):
+        raise InvalidField("parent_id", "this parent would make the department its own ancestor")
 
 
 async def create_department(session: AsyncSession, *, data: DepartmentCreate) -> Department:
     await _ensure_unique(session, name=data.name, code=data.code, except_id=None)
     await _ensure_parent(session, data.parent_id, department_id=None)
-    await _ensure_manager(session, data.manager_id)
+    await ensure_active_employee(session, data.manager_id, field="manager_id")
     department = Department(**data.model_dump())
     session.add(department)
     await session.flush()
@@ -113,7 +98,7 @@ async def update_department(
     if "parent_id" in values:
         await _ensure_parent(session, values["parent_id"], department_id=department.id)
     if "manager_id" in values:
-        await _ensure_manager(session, values["manager_id"])
+        await ensure_active_employee(session, values["manager_id"], field="manager_id")
     for field, value in values.items():
         setattr(department, field, value)
     await session.flush()

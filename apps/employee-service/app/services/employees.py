@@ -13,7 +13,7 @@ from tb_platform.rbac import Grant
 from ..core.security import Passwords
 from ..models import Department, Employee, EmployeeRole, EmployeeStatus, Role, RoleName
 from ..schemas.employee import EmployeeCreate, EmployeeUpdate
-from .queries import contains_text
+from .queries import chain_reaches, contains_text
 
 MAX_BATCH_IDS = 500
 
@@ -110,28 +110,30 @@ async def _ensure_department(session: AsyncSession, department_id: int | None) -
         raise InvalidField("department_id", f"department {department_id} does not exist")
 
 
+async def ensure_active_employee(
+    session: AsyncSession, employee_id: int | None, *, field: str
+) -> Employee | None:
+    """The employee a field refers to (a manager): it must exist and not be terminated (422)."""
+    if employee_id is None:
+        return None
+    employee = await session.get(Employee, employee_id)
+    if employee is None:
+        raise InvalidField(field, f"employee {employee_id} does not exist")
+    if employee.status == EmployeeStatus.TERMINATED:
+        raise InvalidField(field, f"employee {employee_id} is terminated")
+    return employee
+
+
 async def _ensure_manager(
     session: AsyncSession, manager_id: int | None, *, employee_id: int | None
 ) -> None:
-    if manager_id is None:
-        return
-    if manager_id == employee_id:
+    if manager_id is not None and manager_id == employee_id:
         raise InvalidField("manager_id", "an employee cannot be their own manager")
-    manager = await session.get(Employee, manager_id)
-    if manager is None:
-        raise InvalidField("manager_id", f"employee {manager_id} does not exist")
-    if manager.status == EmployeeStatus.TERMINATED:
-        raise InvalidField("manager_id", f"employee {manager_id} is terminated")
-    # Walk up from the new manager: meeting the employee again would close a loop.
-    seen: set[int] = set()
-    current: Employee | None = manager
-    while employee_id is not None and current is not None and current.manager_id is not None:
-        if current.manager_id == employee_id:
-            raise InvalidField("manager_id", "this manager would create a reporting loop")
-        if current.manager_id in seen:
-            break
-        seen.add(current.manager_id)
-        current = await session.get(Employee, current.manager_id)
+    manager = await ensure_active_employee(session, manager_id, field="manager_id")
+    if employee_id is not None and await chain_reaches(
+        session, Employee, start=manager, parent_field="manager_id", target=employee_id
+    ):
+        raise InvalidField("manager_id", "this manager would create a reporting loop")
 
 
 def _ensure_may_manage_admins(grant: Grant, *, touches_admin: bool) -> None:

@@ -1,6 +1,9 @@
 """Small query helpers the domain modules share."""
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 
@@ -9,3 +12,24 @@ def contains_text(columns: list[InstrumentedAttribute[str]], text: str) -> Colum
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+async def chain_reaches(
+    session: AsyncSession, model: type[Any], *, start: Any, parent_field: str, target: int
+) -> bool:
+    """Whether walking up ``parent_field`` links from ``start`` meets the row with id ``target``.
+
+    Used to refuse a change that would close a loop (a department under its own descendant, a
+    manager reporting to their own report). Stops on an existing loop instead of spinning.
+    """
+    seen: set[int] = set()
+    current = start
+    while current is not None:
+        parent_id = getattr(current, parent_field)
+        if parent_id is None or parent_id in seen:
+            return False
+        if parent_id == target:
+            return True
+        seen.add(parent_id)
+        current = await session.get(model, parent_id)
+    return False
