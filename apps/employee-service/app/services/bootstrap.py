@@ -2,7 +2,9 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +22,7 @@ from ..models import (
     Role,
     RoleName,
 )
+from ..schemas.employee import Password
 from .attendance import worked_hours
 from .employees import find_by_email
 
@@ -65,13 +68,17 @@ async def _upsert_login(
     return employee
 
 
+def _checked(kind: Any, value: str, option: str) -> Any:
+    """Validate a command-line value like the API would, with a one-line message."""
+    try:
+        return TypeAdapter(kind).validate_python(value)
+    except ValidationError as exc:
+        raise ValueError(f"{option}: {exc.errors()[0]['msg']}") from None
+
+
 async def create_admin(settings: EmployeeSettings, *, email: str, password: str) -> int:
-    from pydantic import TypeAdapter
-
-    from ..schemas.employee import Password
-
-    address = TypeAdapter(Email).validate_python(email)
-    TypeAdapter(Password).validate_python(password)
+    address = _checked(Email, email, "--email")
+    _checked(Password, password, "--password")
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     try:
         async with database.sessionmaker() as session, session.begin():
