@@ -53,24 +53,24 @@ def test_create_admin_refuses_bad_input(migrated: str, capsys: pytest.CaptureFix
     assert _admins(migrated) == []
 
 
+def _counts(url: str) -> tuple[int, ...] | None:
+    with psycopg.connect(url) as connection:
+        return connection.execute(
+            "SELECT (SELECT count(*) FROM employee_schema.employees), "
+            "(SELECT count(*) FROM employee_schema.departments), "
+            "(SELECT count(*) FROM employee_schema.attendance)"
+        ).fetchone()
+
+
 def test_seed_demo_is_idempotent_and_gives_one_login_per_role(
     migrated: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["seed-demo"]) == 0
     printed = capsys.readouterr().out.split()
-    with psycopg.connect(migrated) as connection:
-        counts = connection.execute(
-            "SELECT (SELECT count(*) FROM employee_schema.employees), "
-            "(SELECT count(*) FROM employee_schema.departments), "
-            "(SELECT count(*) FROM employee_schema.attendance)"
-        ).fetchone()
+    counts = _counts(migrated)
     assert main(["seed-demo"]) == 0
+    again = _counts(migrated)
     with psycopg.connect(migrated) as connection:
-        again = connection.execute(
-            "SELECT (SELECT count(*) FROM employee_schema.employees), "
-            "(SELECT count(*) FROM employee_schema.departments), "
-            "(SELECT count(*) FROM employee_schema.attendance)"
-        ).fetchone()
         roles = connection.execute(
             "SELECT DISTINCT r.name FROM employee_schema.roles r "
             "JOIN employee_schema.employee_roles er ON er.role_id = r.id"
