@@ -73,28 +73,30 @@ async def run(rows: int, repeat: int) -> int:
         try:
             async with api_client(app) as client:
                 depth = rows - 100
-                deep = await client.get(
+
+                async def page(**params: object) -> list[int]:
+                    response = await client.get(
+                        "/api/v1/employees",
+                        params={"limit": 50, "sort": "last_name", **params},
+                        headers=headers,
+                    )
+                    assert response.status_code == 200, response.text
+                    return [item["id"] for item in response.json()["items"]]
+
+                # The cursor after row depth-1, so that both pages start at row ``depth``.
+                before = await client.get(
                     "/api/v1/employees",
-                    params={"limit": 50, "offset": depth - 1, "sort": "last_name"},
+                    params={"limit": 1, "offset": depth - 1, "sort": "last_name"},
                     headers=headers,
                 )
-                cursor = deep.json()["next_cursor"]
+                cursor = before.json()["next_cursor"]
+                assert await page(offset=depth) == await page(cursor=cursor)
 
                 async def offset_page() -> None:
-                    response = await client.get(
-                        "/api/v1/employees",
-                        params={"limit": 50, "offset": depth, "sort": "last_name"},
-                        headers=headers,
-                    )
-                    assert response.status_code == 200, response.text
+                    await page(offset=depth)
 
                 async def keyset_page() -> None:
-                    response = await client.get(
-                        "/api/v1/employees",
-                        params={"limit": 50, "cursor": cursor, "sort": "last_name"},
-                        headers=headers,
-                    )
-                    assert response.status_code == 200, response.text
+                    await page(cursor=cursor)
 
                 ids = list(range(1, rows, max(1, rows // 500)))[:500]
 

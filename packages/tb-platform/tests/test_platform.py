@@ -111,6 +111,10 @@ def test_an_own_grant_covers_only_the_callers_rows() -> None:
     assert not own.covers(6)
     assert not own.covers(None)
     assert Grant(principal=me, scope=ALL).covers(6)
+    assert own.only_employee_id == 5
+    assert Grant(principal=me, scope=ALL).only_employee_id is None
+    nobody = Principal(user_id="svc", employee_id=None, email="", roles=frozenset(), token="")
+    assert Grant(principal=nobody, scope=OWN).only_employee_id == 0
 
 
 class _Change(PatchModel):

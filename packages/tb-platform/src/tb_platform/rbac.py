@@ -57,6 +57,16 @@ class Grant:
     def own_employee_id(self) -> int | None:
         return self.principal.employee_id
 
+    @property
+    def only_employee_id(self) -> int | None:
+        """The employee whose rows an OWN grant is limited to; None when it sees all rows.
+
+        A caller with an OWN grant but no employee record gets 0, which matches no row.
+        """
+        if self.sees_all:
+            return None
+        return self.principal.employee_id or 0
+
     def covers(self, employee_id: int | None) -> bool:
         """Whether a row belonging to ``employee_id`` is within this grant."""
         if self.sees_all:

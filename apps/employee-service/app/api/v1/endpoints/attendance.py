@@ -78,9 +78,9 @@ async def record_day(
 
 
 def _visible_employee(grant: Grant, employee_id: int | None) -> int | None:
-    if grant.sees_all:
+    own = grant.only_employee_id
+    if own is None:
         return employee_id
-    own = grant.own_employee_id or 0
     if employee_id is not None and employee_id != own:
         raise NotFound(f"Employee {employee_id} not found")
     return own

@@ -76,6 +76,6 @@ async def list_department_employees(
         params=params,
         department_id=department.id,
         status=status,
-        only_employee_id=None if grant.sees_all else (grant.own_employee_id or 0),
+        only_employee_id=grant.only_employee_id,
     )
     return result.to_page(EmployeePublic.model_validate)

@@ -41,7 +41,7 @@ async def list_employees(
     Sort by ``id``, ``last_name`` (default), ``first_name``, ``email``, ``hire_date``,
     ``created_at``; prefix ``-`` for descending.
     """
-    only = None if grant.sees_all else (grant.own_employee_id or 0)
+    only = grant.only_employee_id
     if ids is not None:
         found = await service.employees_by_ids(
             session, ids=service.parse_id_list(ids), only_employee_id=only
