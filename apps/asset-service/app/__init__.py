@@ -1,0 +1,1 @@
+"""TB ERP asset service."""

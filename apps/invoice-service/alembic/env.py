@@ -1,0 +1,5 @@
+from invoice_service.db import SCHEMA, TableModel
+from invoice_service.models import *  # noqa: F403  (registers every table on the metadata)
+from tb_platform.migrations import run_env
+
+run_env(metadata=TableModel.metadata, schema=SCHEMA)

@@ -1,0 +1,22 @@
+"""The invoice service's settings (environment variables, see ServiceSettings for the shared ones)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from tb_platform.settings import ServiceSettings
+
+
+class InvoiceSettings(ServiceSettings):
+    service_name: str = "invoice-service"
+    port: int = Field(default=8003, ge=1, le=65535)
+
+    # Printed in the header of every invoice PDF.
+    company_name: str = "TB ERP Demo Company Ltd"
+    company_address: str = "1 Market Street, Springfield"
+    company_tax_id: str = "GB123456789"
+
+
+@lru_cache
+def get_settings() -> InvoiceSettings:
+    return InvoiceSettings()

@@ -1,0 +1,1 @@
+"""The invoice service's tables (SQLModel)."""
