@@ -1,6 +1,17 @@
-"""Fixtures: one migrated database per run, each test inside a rolled-back transaction."""
+"""Fixtures: one migrated database per run, each test inside a rolled-back transaction.
 
+``committed_client`` is the exception: it talks to the app with its real sessionmaker, so each
+request commits on its own connection and requests fired together really run concurrently. What
+it commits stays in this run's throw-away database; tests using it create their own customer and
+compare numbers relative to what was there before, and use EUR only, so that the aggregate tests
+(tax records, summary, aging), which use other currencies, never see their rows.
+"""
+
+import re
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -15,11 +26,25 @@ from tb_platform.testing import TokenFactory, api_client, rolled_back
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
+CUSTOMERS = "/api/v1/customers"
+INVOICES = "/api/v1/invoices"
+CENT = Decimal("0.01")
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+INVOICE_NUMBER = re.compile(r"^INV-(\d{4})-(\d{6})$")
+CREDIT_NOTE_NUMBER = re.compile(r"^CN-(\d{4})-(\d{6})$")
+
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> InvoiceSettings:
     migrations.upgrade(ALEMBIC_DIR, database_url)
-    return InvoiceSettings(database_url=database_url, environment="test", jwt_secret=TEST_SECRET)
+    return InvoiceSettings(
+        database_url=database_url,
+        environment="test",
+        jwt_secret=TEST_SECRET,
+        # Room for the concurrency tests' parallel requests (each holds a connection).
+        db_pool_size=25,
+        db_max_overflow=10,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +66,15 @@ async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[htt
         yield http
 
 
+@pytest.fixture
+async def committed_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Requests through the app's own sessionmaker: real commits, real concurrency."""
+    original = app.state.database.sessionmaker
+    async with api_client(app) as http:
+        yield http
+    assert app.state.database.sessionmaker is original, "do not mix client and committed_client"
+
+
 @pytest.fixture(scope="session")
 def tokens(settings: InvoiceSettings) -> TokenFactory:
     return TokenFactory(
@@ -52,3 +86,164 @@ def tokens(settings: InvoiceSettings) -> TokenFactory:
 def admin(tokens: TokenFactory) -> dict[str, str]:
     """An admin caller without an employee record of their own (like a service account)."""
     return tokens.headers("admin", sub="admin-tests")
+
+
+@pytest.fixture
+def accountant(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers("accountant", employee_id=501, sub="501")
+
+
+@pytest.fixture
+def hr(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers("hr_manager", employee_id=502, sub="502")
+
+
+# --- expected values, computed independently of the service ------------------------------------
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def money(value: Any) -> Decimal:
+    """A money value as the API must answer it: a string with exactly two decimals."""
+    assert isinstance(value, str), f"money must be a decimal string, got {value!r}"
+    assert MONEY.match(value), f"money must look like '1234.50', got {value!r}"
+    return Decimal(value)
+
+
+def round_half_up(amount: Decimal, unit: Decimal = CENT) -> Decimal:
+    return amount.quantize(unit, rounding=ROUND_HALF_UP)
+
+
+def expected_line(
+    quantity: Any,
+    unit_price: Any,
+    discount_percent: Any = 0,
+    tax_rate: Any = 0,
+    unit: Decimal = CENT,
+) -> tuple[Decimal, Decimal, Decimal]:
+    """(net, tax, total) of a line per the README formula."""
+    q, p = Decimal(str(quantity)), Decimal(str(unit_price))
+    d, r = Decimal(str(discount_percent)), Decimal(str(tax_rate))
+    net = round_half_up(q * p * (1 - d / 100), unit)
+    tax = round_half_up(net * r / 100, unit)
+    return net, tax, net + tax
+
+
+def line(
+    quantity: Any = "1",
+    unit_price: Any = "100.00",
+    *,
+    description: str = "Consulting",
+    discount_percent: Any = None,
+    tax_rate: Any = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "description": description,
+        "quantity": quantity,
+        "unit_price": unit_price,
+    }
+    if discount_percent is not None:
+        body["discount_percent"] = discount_percent
+    if tax_rate is not None:
+        body["tax_rate"] = tax_rate
+    return body
+
+
+def number_of(document: dict[str, Any], pattern: re.Pattern[str] = INVOICE_NUMBER) -> tuple[int, int]:
+    """(year, sequence number) of an invoice's or credit note's number."""
+    match = pattern.match(document["number"] or "")
+    assert match, f"bad number {document['number']!r}"
+    return int(match[1]), int(match[2])
+
+
+def fields_of(response: httpx.Response) -> list[str]:
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "validation_error", response.text
+    return [error["field"] for error in response.json()["detail"]]
+
+
+class Factory:
+    """Creates rows through the API, the way a user would."""
+
+    def __init__(self, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+        self.client = client
+        self.headers = headers
+        self._n = 0
+
+    async def customer(self, **fields: Any) -> dict[str, Any]:
+        self._n += 1
+        body = {"name": f"Customer {self._n:03d}", **fields}
+        response = await self.client.post(CUSTOMERS, json=body, headers=self.headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def draft(
+        self,
+        customer: dict[str, Any] | None = None,
+        lines: list[dict[str, Any]] | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        customer = customer or await self.customer()
+        body = {
+            "customer_id": customer["id"],
+            "lines": [line()] if lines is None else lines,
+            **fields,
+        }
+        response = await self.client.post(INVOICES, json=body, headers=self.headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def issue(self, invoice_id: int) -> dict[str, Any]:
+        response = await self.client.post(f"{INVOICES}/{invoice_id}/issue", headers=self.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def issued(
+        self,
+        customer: dict[str, Any] | None = None,
+        lines: list[dict[str, Any]] | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        draft = await self.draft(customer, lines, **fields)
+        return await self.issue(draft["id"])
+
+    async def pay(self, invoice_id: int, amount: Any, **fields: Any) -> dict[str, Any]:
+        body = {"amount": amount, "method": "bank_transfer", **fields}
+        response = await self.client.post(
+            f"{INVOICES}/{invoice_id}/payments", json=body, headers=self.headers
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def credit(self, invoice_id: int, **body: Any) -> dict[str, Any]:
+        response = await self.client.post(
+            f"{INVOICES}/{invoice_id}/credit-notes",
+            json={"reason": "Goodwill", **body},
+            headers=self.headers,
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    async def void(self, invoice_id: int, reason: str = "Raised by mistake") -> dict[str, Any]:
+        response = await self.client.post(
+            f"{INVOICES}/{invoice_id}/void", json={"reason": reason}, headers=self.headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def get(self, invoice_id: int) -> dict[str, Any]:
+        response = await self.client.get(f"{INVOICES}/{invoice_id}", headers=self.headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def make(client: httpx.AsyncClient, admin: dict[str, str]) -> Factory:
+    return Factory(client, admin)
+
+
+@pytest.fixture
+def make_committed(committed_client: httpx.AsyncClient, admin: dict[str, str]) -> Factory:
+    return Factory(committed_client, admin)

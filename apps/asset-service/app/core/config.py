@@ -1,7 +1,9 @@
 """The asset service's settings (environment variables, see ServiceSettings for the shared ones)."""
 
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends, Request
 from pydantic import Field
 
 from tb_platform.settings import ServiceSettings
@@ -19,3 +21,12 @@ class AssetSettings(ServiceSettings):
 @lru_cache
 def get_settings() -> AssetSettings:
     return AssetSettings()
+
+
+def _settings_dep(request: Request) -> AssetSettings:
+    # Read per request (not at import), so tests and operators can point it elsewhere.
+    settings: AssetSettings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[AssetSettings, Depends(_settings_dep)]

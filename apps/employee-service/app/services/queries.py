@@ -2,16 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
+from tb_platform.query import contains_text
 
-def contains_text(columns: list[InstrumentedAttribute[str]], text: str) -> ColumnElement[bool]:
-    """Case-insensitive "contains" over several columns, with LIKE's wildcards taken literally."""
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+__all__ = ["chain_reaches", "contains_text"]
 
 
 async def chain_reaches(

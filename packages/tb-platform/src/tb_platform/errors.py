@@ -27,13 +27,20 @@ class AppError(Exception):
     code = "bad_request"
 
     def __init__(
-        self, detail: Any, *, code: str | None = None, headers: dict[str, str] | None = None
+        self,
+        detail: Any,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         if code is not None:
             self.code = code
         self.headers = headers
+        # More members of the error body beside detail and code (e.g. every bad row of an import).
+        self.extra = extra or {}
 
 
 class Unauthorized(AppError):
@@ -104,7 +111,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(
-            error_body(jsonable_encoder(exc.detail), exc.code),
+            {**error_body(jsonable_encoder(exc.detail), exc.code), **jsonable_encoder(exc.extra)},
             status_code=exc.status_code,
             headers=exc.headers,
         )

@@ -29,6 +29,11 @@ class Principal:
     roles: frozenset[str]
     token: str
 
+    @property
+    def sub(self) -> str:
+        """The token's subject: what ``created_by`` / ``updated_by`` columns record."""
+        return self.user_id
+
     def has_role(self, role: str) -> bool:
         return role in self.roles
 

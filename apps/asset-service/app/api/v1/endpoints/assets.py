@@ -1,0 +1,267 @@
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
+
+from tb_platform.db import SessionDep
+from tb_platform.errors import InvalidField
+from tb_platform.paging import ListParamsDep, Page
+from tb_platform.types import Id
+
+from ....core.config import SettingsDep
+from ....core.permissions import ReadAssets, ReadReports, WriteAssets
+from ....models import Asset, AssetStatus
+from ....schemas.asset import (
+    AssetCreate,
+    AssetPublic,
+    AssetSummary,
+    AssetUpdate,
+    AssignBody,
+    AssignmentPublic,
+    BookValue,
+    DisposeBody,
+    ImportResult,
+    ReturnBody,
+    Schedule,
+    SchedulePeriod,
+)
+from ....services import assets as service
+from ....services import csv_io
+from ....services.employees import require_active_employee
+from ....services.schedules import accumulated_at, book_value, schedule_of
+from ...deps import ReadableAsset, WritableAsset
+
+router = APIRouter(prefix="/assets", tags=["assets"])
+
+Q = Annotated[str | None, Query(max_length=200, description="Tag, name or serial contains")]
+StatusFilter = Annotated[AssetStatus | None, Query()]
+CategoryFilter = Annotated[Id | None, Query()]
+EmployeeFilter = Annotated[Id | None, Query()]
+
+
+async def _public(session: SessionDep, assets: list[Asset]) -> list[AssetPublic]:
+    valued = await service.value_assets(session, assets, at=service.today())
+    return [
+        AssetPublic.model_validate(v.asset).model_copy(
+            update={
+                "book_value": v.book_value,
+                "accumulated_depreciation": v.accumulated_depreciation,
+            }
+        )
+        for v in valued
+    ]
+
+
+async def _one(session: SessionDep, asset: Asset) -> AssetPublic:
+    return (await _public(session, [asset]))[0]
+
+
+@router.get("", response_model=Page[AssetPublic])
+async def list_assets(
+    grant: ReadAssets,
+    session: SessionDep,
+    params: ListParamsDep,
+    q: Q = None,
+    status: StatusFilter = None,
+    category_id: CategoryFilter = None,
+    assigned_employee_id: EmployeeFilter = None,
+) -> Page[AssetPublic]:
+    """Filter and page the register.
+
+    Sort by ``asset_tag`` (default), ``name``, ``purchase_date``, ``purchase_cost``,
+    ``created_at`` or ``id``; prefix ``-`` for descending.
+    """
+    result = await service.list_assets(
+        session,
+        params=params,
+        q=q,
+        status=status,
+        category_id=category_id,
+        assigned_employee_id=assigned_employee_id,
+        only_employee_id=grant.only_employee_id,
+    )
+    items = await _public(session, list(result.rows))
+    return Page(
+        items=items,
+        total=result.total,
+        limit=result.limit,
+        offset=result.offset,
+        next_cursor=result.next_cursor,
+    )
+
+
+@router.post("", response_model=AssetPublic, status_code=status.HTTP_201_CREATED)
+async def create_asset(body: AssetCreate, grant: WriteAssets, session: SessionDep) -> AssetPublic:
+    asset = await service.create_asset(session, data=body, actor=grant.principal.sub)
+    return await _one(session, asset)
+
+
+@router.get("/summary", response_model=AssetSummary)
+async def asset_summary(_: ReadReports, session: SessionDep) -> AssetSummary:
+    """Counts by status and category; purchase cost and book value today, per currency."""
+    return AssetSummary.model_validate(await service.summary(session, at=service.today()))
+
+
+@router.get("/export", response_class=StreamingResponse)
+async def export_assets(
+    _: ReadReports,
+    request: Request,
+    q: Q = None,
+    status: StatusFilter = None,
+    category_id: CategoryFilter = None,
+    assigned_employee_id: EmployeeFilter = None,
+) -> StreamingResponse:
+    """The assets of the filter as CSV (the import's columns, then id, status, holder, value)."""
+    rows = csv_io.export_rows(
+        request.app.state.database,
+        q=q,
+        status=status,
+        category_id=category_id,
+        assigned_employee_id=assigned_employee_id,
+    )
+    filename = f"assets-{service.today().isoformat()}.csv"
+    return StreamingResponse(
+        rows,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.post("/import", response_model=ImportResult, status_code=status.HTTP_201_CREATED)
+async def import_assets(file: UploadFile, grant: WriteAssets, session: SessionDep) -> ImportResult:
+    """Import a CSV: every row is checked; all are imported, or none (422 lists each bad row)."""
+    content = await file.read(csv_io.MAX_BYTES + 1)
+    ids = await csv_io.import_csv(session, content=content, actor=grant.principal.sub)
+    return ImportResult(imported=len(ids), ids=ids)
+
+
+@router.get("/{asset_id}", response_model=AssetPublic)
+async def read_asset(asset: ReadableAsset, session: SessionDep) -> AssetPublic:
+    return await _one(session, asset)
+
+
+@router.patch("/{asset_id}", response_model=AssetPublic)
+async def update_asset(
+    grant: WriteAssets, body: AssetUpdate, asset: WritableAsset, session: SessionDep
+) -> AssetPublic:
+    """Change fields; a change of cost, salvage, life, method, rate or date rebuilds the schedule."""
+    updated = await service.update_asset(
+        session, asset=asset, changes=body, actor=grant.principal.sub
+    )
+    return await _one(session, updated)
+
+
+@router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_asset(_: WriteAssets, asset: WritableAsset, session: SessionDep) -> Response:
+    """Only for an asset entered by mistake (in stock, no history); otherwise retire or dispose."""
+    await service.delete_asset(session, asset=asset)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{asset_id}/assign", response_model=AssetPublic)
+async def assign_asset(
+    grant: WriteAssets,
+    body: AssignBody,
+    asset: WritableAsset,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> AssetPublic:
+    """Hand the asset to a current employee (checked with the employee service)."""
+    service.check_assignable(asset)
+    await require_active_employee(
+        base_url=settings.employee_service_url,
+        token=grant.principal.token,
+        employee_id=body.employee_id,
+        timeout_seconds=settings.employee_service_timeout_seconds,
+    )
+    assigned = await service.assign_asset(
+        session,
+        asset=asset,
+        employee_id=body.employee_id,
+        actor=grant.principal.sub,
+        notes=body.notes,
+    )
+    return await _one(session, assigned)
+
+
+@router.post("/{asset_id}/return", response_model=AssetPublic)
+async def return_asset(
+    grant: WriteAssets, asset: WritableAsset, session: SessionDep, body: ReturnBody | None = None
+) -> AssetPublic:
+    returned = await service.return_asset(
+        session, asset=asset, actor=grant.principal.sub, notes=body.notes if body else None
+    )
+    return await _one(session, returned)
+
+
+@router.get("/{asset_id}/history", response_model=Page[AssignmentPublic])
+async def assignment_history(
+    asset: ReadableAsset, session: SessionDep, params: ListParamsDep
+) -> Page[AssignmentPublic]:
+    """Who had the asset and when, newest first."""
+    assert asset.id is not None
+    result = await service.assignment_history(session, asset_id=asset.id, params=params)
+    return result.to_page(AssignmentPublic.model_validate)
+
+
+@router.post("/{asset_id}/dispose", response_model=AssetPublic)
+async def dispose_asset(
+    grant: WriteAssets, body: DisposeBody, asset: WritableAsset, session: SessionDep
+) -> AssetPublic:
+    """Sell, scrap or write off: the schedule stops at the disposal month; gain or loss is
+    proceeds minus book value at disposal."""
+    disposed = await service.dispose_asset(
+        session,
+        asset=asset,
+        date=body.date,
+        proceeds=body.proceeds,
+        reason=body.reason,
+        actor=grant.principal.sub,
+    )
+    return await _one(session, disposed)
+
+
+@router.get("/{asset_id}/depreciation", response_model=Schedule)
+async def depreciation_schedule(asset: ReadableAsset, session: SessionDep) -> Schedule:
+    assert asset.id is not None
+    rows = await schedule_of(session, asset_id=asset.id)
+    items = [
+        SchedulePeriod(
+            period=row.period_start.strftime("%Y-%m"),
+            period_start=row.period_start,
+            period_end=row.period_end,
+            depreciation_amount=row.depreciation_amount,
+            accumulated_depreciation=row.accumulated_depreciation,
+            book_value=row.book_value,
+        )
+        for row in rows
+    ]
+    return Schedule(
+        asset_id=asset.id,
+        method=asset.depreciation_method,
+        currency=asset.currency,
+        items=items,
+        total=len(items),
+    )
+
+
+@router.get("/{asset_id}/book-value", response_model=BookValue)
+async def book_value_at(
+    asset: ReadableAsset,
+    session: SessionDep,
+    at: Annotated[dt.date | None, Query(description="Day (default today)")] = None,
+) -> BookValue:
+    """Book value on a day: a month's depreciation counts from the last day of its period."""
+    assert asset.id is not None
+    day = at or service.today()
+    if day < asset.purchase_date:
+        raise InvalidField("at", "The asset was not yet purchased on that day", location="query")
+    accumulated = (await accumulated_at(session, asset_ids=[asset.id], at=day))[asset.id]
+    return BookValue(
+        asset_id=asset.id,
+        at=day,
+        currency=asset.currency,
+        book_value=book_value(asset, accumulated, at=day),
+        accumulated_depreciation=accumulated,
+    )

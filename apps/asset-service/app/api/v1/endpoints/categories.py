@@ -1,0 +1,53 @@
+from fastapi import APIRouter, Response, status
+
+from tb_platform.db import SessionDep
+from tb_platform.paging import ListParamsDep, Page
+
+from ....core.permissions import ReadCategories, WriteCategories
+from ....models import AssetCategory
+from ....schemas.category import CategoryCreate, CategoryPublic, CategoryUpdate
+from ....services import categories as service
+from ...deps import ValidCategory
+
+router = APIRouter(prefix="/categories", tags=["categories"])
+
+
+def _public(category: AssetCategory) -> CategoryPublic:
+    return CategoryPublic.model_validate(category)
+
+
+@router.get("", response_model=Page[CategoryPublic])
+async def list_categories(
+    _: ReadCategories, session: SessionDep, params: ListParamsDep
+) -> Page[CategoryPublic]:
+    """Sort by ``name`` (default), ``code`` or ``id``."""
+    return (await service.list_categories(session, params=params)).to_page(_public)
+
+
+@router.post("", response_model=CategoryPublic, status_code=status.HTTP_201_CREATED)
+async def create_category(
+    body: CategoryCreate, _: WriteCategories, session: SessionDep
+) -> CategoryPublic:
+    return _public(await service.create_category(session, data=body))
+
+
+@router.get("/{category_id}", response_model=CategoryPublic)
+async def read_category(category: ValidCategory) -> CategoryPublic:
+    return _public(category)
+
+
+@router.patch("/{category_id}", response_model=CategoryPublic)
+async def update_category(
+    _: WriteCategories, body: CategoryUpdate, category: ValidCategory, session: SessionDep
+) -> CategoryPublic:
+    """New defaults apply to assets created afterwards; existing assets keep their own values."""
+    return _public(await service.update_category(session, category=category, changes=body))
+
+
+@router.delete("/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_category(
+    _: WriteCategories, category: ValidCategory, session: SessionDep
+) -> Response:
+    """Refused (409) while assets use the category."""
+    await service.delete_category(session, category=category)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,198 @@
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Sequence,
+    Text,
+    text,
+)
+from sqlmodel import Field
+
+from tb_platform.columns import MONEY, created_at_field, string_enum, updated_at_field
+
+from ..db import SCHEMA, TableModel
+from ..services.depreciation import DepreciationMethod
+from .enums import AssetStatus, MaintenanceKind
+
+# Numbers of generated tags (AST-000123): a sequence, so concurrent creates never collide.
+ASSET_TAG_SEQUENCE = Sequence("asset_tag_seq", schema=SCHEMA, metadata=TableModel.metadata)
+
+
+class Asset(TableModel, table=True):
+    """Something the company owns: who has it, what it cost, and how it depreciates."""
+
+    __tablename__ = "assets"
+    __table_args__ = (
+        CheckConstraint("purchase_cost >= 0", name="purchase_cost_not_negative"),
+        CheckConstraint(
+            "salvage_value >= 0 AND salvage_value <= purchase_cost", name="salvage_within_cost"
+        ),
+        CheckConstraint("useful_life_months BETWEEN 1 AND 600", name="useful_life_range"),
+        CheckConstraint(
+            "(depreciation_method = 'declining_balance') = (declining_rate IS NOT NULL)",
+            name="declining_rate_iff_declining",
+        ),
+        CheckConstraint(
+            "(status = 'assigned') = (assigned_employee_id IS NOT NULL)"
+            " OR (status = 'in_maintenance')",
+            name="assigned_has_employee",
+        ),
+        CheckConstraint(
+            "(status = 'disposed') = (disposal_date IS NOT NULL)", name="disposed_has_date"
+        ),
+        # The list's filters, each with the default sort column so a page is an index range scan.
+        Index("ix_assets_status_asset_tag", "status", "asset_tag"),
+        Index("ix_assets_category_id_asset_tag", "category_id", "asset_tag"),
+        Index("ix_assets_assigned_employee_id_asset_tag", "assigned_employee_id", "asset_tag"),
+        Index("ix_assets_name_id", "name", "id"),
+        Index("ix_assets_purchase_date_id", "purchase_date", "id"),
+        Index("ix_assets_purchase_cost_id", "purchase_cost", "id"),
+        Index("ix_assets_created_at_id", "created_at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_tag: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    serial_number: str | None = Field(default=None, max_length=100)
+    category_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey(f"{SCHEMA}.asset_categories.id", ondelete="RESTRICT"),
+            nullable=False,
+        )
+    )
+    status: AssetStatus = Field(
+        default=AssetStatus.IN_STOCK, sa_type=string_enum(AssetStatus, "asset_status")
+    )
+    location: str | None = Field(default=None, max_length=200)
+    purchase_date: dt.date
+    purchase_cost: Decimal = Field(sa_column=Column(MONEY, nullable=False))
+    salvage_value: Decimal = Field(sa_column=Column(MONEY, nullable=False))
+    currency: str = Field(max_length=3)
+    useful_life_months: int
+    depreciation_method: DepreciationMethod = Field(
+        sa_type=string_enum(DepreciationMethod, "depreciation_method")
+    )
+    declining_rate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    # A soft id into the employee service: no foreign key across schemas.
+    assigned_employee_id: int | None = Field(default=None)
+    # Where an asset in maintenance goes back to when the work is done.
+    status_before_maintenance: AssetStatus | None = Field(
+        default=None, sa_type=string_enum(AssetStatus, "asset_status_before_maintenance")
+    )
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    disposal_date: dt.date | None = None
+    disposal_proceeds: Decimal | None = Field(default=None, sa_column=Column(MONEY))
+    disposal_reason: str | None = Field(default=None, max_length=500)
+    book_value_at_disposal: Decimal | None = Field(default=None, sa_column=Column(MONEY))
+    created_by: str = Field(max_length=100)
+    updated_by: str = Field(max_length=100)
+    created_at: dt.datetime | None = created_at_field()
+    updated_at: dt.datetime | None = updated_at_field()
+
+    @property
+    def gain_loss(self) -> Decimal | None:
+        if self.disposal_proceeds is None or self.book_value_at_disposal is None:
+            return None
+        return self.disposal_proceeds - self.book_value_at_disposal
+
+
+class AssetAssignment(TableModel, table=True):
+    """One period during which an employee had the asset (open while ``returned_at`` is null)."""
+
+    __tablename__ = "asset_assignments"
+    __table_args__ = (
+        Index("ix_asset_assignments_asset_id_assigned_at", "asset_id", "assigned_at"),
+        Index("ix_asset_assignments_employee_id", "employee_id"),
+        # At most one open assignment per asset, whatever races the application loses.
+        Index(
+            "uq_asset_assignments_open",
+            "asset_id",
+            unique=True,
+            postgresql_where=text("returned_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey(f"{SCHEMA}.assets.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    employee_id: int
+    assigned_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    returned_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    assigned_by: str = Field(max_length=100)
+    returned_by: str | None = Field(default=None, max_length=100)
+    notes: str | None = Field(default=None, max_length=1000)
+
+
+class MaintenanceLog(TableModel, table=True):
+    """Work done on an asset; open (the asset is in maintenance) until ``completed_at`` is set."""
+
+    __tablename__ = "maintenance_logs"
+    __table_args__ = (
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+        CheckConstraint(
+            "completed_at IS NULL OR completed_at >= started_at", name="completed_after_start"
+        ),
+        Index("ix_maintenance_logs_asset_id_started_at", "asset_id", "started_at"),
+        Index("ix_maintenance_logs_next_due_date", "next_due_date"),
+        Index(
+            "uq_maintenance_logs_open",
+            "asset_id",
+            unique=True,
+            postgresql_where=text("completed_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey(f"{SCHEMA}.assets.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    kind: MaintenanceKind = Field(sa_type=string_enum(MaintenanceKind, "maintenance_kind"))
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    vendor: str | None = Field(default=None, max_length=200)
+    cost: Decimal = Field(default=Decimal(0), sa_column=Column(MONEY, nullable=False))
+    started_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+    completed_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    next_due_date: dt.date | None = None
+    created_by: str = Field(max_length=100)
+    created_at: dt.datetime | None = created_at_field()
+    updated_at: dt.datetime | None = updated_at_field()
+
+
+class DepreciationEntry(TableModel, table=True):
+    """One month of an asset's depreciation schedule (rebuilt whenever its inputs change)."""
+
+    __tablename__ = "depreciation_schedules"
+    __table_args__ = (
+        Index(
+            "uq_depreciation_schedules_asset_id_period_start",
+            "asset_id",
+            "period_start",
+            unique=True,
+        ),
+        Index("ix_depreciation_schedules_asset_id_period_end", "asset_id", "period_end"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    asset_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey(f"{SCHEMA}.assets.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    period_start: dt.date
+    period_end: dt.date
+    depreciation_amount: Decimal = Field(sa_column=Column(MONEY, nullable=False))
+    accumulated_depreciation: Decimal = Field(sa_column=Column(MONEY, nullable=False))
+    book_value: Decimal = Field(sa_column=Column(MONEY, nullable=False))

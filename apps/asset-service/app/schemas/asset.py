@@ -1,0 +1,229 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from tb_platform.money import Currency, Money, decimal_type
+from tb_platform.schemas import InputModel, PatchModel
+from tb_platform.types import Id, UtcDatetime, trimmed
+
+from ..models import AssetStatus, MaintenanceKind
+from ..services.depreciation import DepreciationMethod
+
+AssetTag = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$"
+    ),
+]
+AssetName = Annotated[str, trimmed(200)]
+Serial = Annotated[str, trimmed(100)]
+Location = Annotated[str, trimmed(200)]
+Notes = Annotated[str, trimmed(5000)]
+LifeMonths = Annotated[int, Field(ge=1, le=600)]
+# Annual percent of a declining-balance method: above 0, at most 100.
+DecliningRate = decimal_type(max_digits=5, decimal_places=2, gt=0, le=100)
+
+
+class AssetCreate(InputModel):
+    asset_tag: AssetTag | None = None
+    name: AssetName
+    serial_number: Serial | None = None
+    category_id: Id
+    location: Location | None = None
+    purchase_date: dt.date
+    purchase_cost: Money
+    salvage_value: Money | None = Field(
+        default=None, description="Default: cost x the category's salvage percent"
+    )
+    currency: Currency = "EUR"
+    useful_life_months: LifeMonths | None = Field(default=None, description="Default: category's")
+    depreciation_method: DepreciationMethod | None = Field(
+        default=None, description="Default: the category's"
+    )
+    declining_rate: DecliningRate | None = Field(
+        default=None, description="Annual percent; only for declining_balance"
+    )
+    notes: Notes | None = None
+
+
+class AssetUpdate(PatchModel):
+    not_nullable: ClassVar[frozenset[str]] = frozenset(
+        {
+            "asset_tag",
+            "name",
+            "category_id",
+            "purchase_date",
+            "purchase_cost",
+            "salvage_value",
+            "currency",
+            "useful_life_months",
+            "depreciation_method",
+            "status",
+        }
+    )
+
+    asset_tag: AssetTag | None = None
+    name: AssetName | None = None
+    serial_number: Serial | None = None
+    category_id: Id | None = None
+    location: Location | None = None
+    purchase_date: dt.date | None = None
+    purchase_cost: Money | None = None
+    salvage_value: Money | None = None
+    currency: Currency | None = None
+    useful_life_months: LifeMonths | None = None
+    depreciation_method: DepreciationMethod | None = None
+    declining_rate: DecliningRate | None = None
+    notes: Notes | None = None
+    status: AssetStatus | None = Field(
+        default=None, description="Only in_stock <-> retired; other moves have their own endpoints"
+    )
+
+
+class AssetPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    asset_tag: str
+    name: str
+    serial_number: str | None
+    category_id: int
+    status: AssetStatus
+    location: str | None
+    purchase_date: dt.date
+    purchase_cost: Decimal
+    salvage_value: Decimal
+    currency: str
+    useful_life_months: int
+    depreciation_method: DepreciationMethod
+    declining_rate: Decimal | None
+    assigned_employee_id: int | None
+    notes: str | None
+    book_value: Decimal | None = None
+    accumulated_depreciation: Decimal | None = None
+    disposal_date: dt.date | None
+    disposal_proceeds: Decimal | None
+    disposal_reason: str | None
+    book_value_at_disposal: Decimal | None
+    gain_loss: Decimal | None
+    created_by: str
+    updated_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AssignBody(InputModel):
+    employee_id: Id
+    notes: Annotated[str, trimmed(1000)] | None = None
+
+
+class ReturnBody(InputModel):
+    notes: Annotated[str, trimmed(1000)] | None = None
+
+
+class AssignmentPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    asset_id: int
+    employee_id: int
+    assigned_at: dt.datetime
+    returned_at: dt.datetime | None
+    assigned_by: str
+    returned_by: str | None
+    notes: str | None
+
+
+class DisposeBody(InputModel):
+    date: dt.date
+    proceeds: Money
+    reason: Annotated[str, trimmed(500)]
+
+
+class MaintenanceCreate(InputModel):
+    kind: MaintenanceKind
+    description: Annotated[str, trimmed(5000)]
+    vendor: Annotated[str, trimmed(200)] | None = None
+    cost: Money = Decimal(0)
+    started_at: UtcDatetime | None = None
+    completed_at: UtcDatetime | None = None
+    next_due_date: dt.date | None = None
+
+
+class MaintenanceComplete(InputModel):
+    completed_at: UtcDatetime | None = None
+    cost: Money | None = None
+    next_due_date: dt.date | None = None
+
+
+class MaintenancePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    asset_id: int
+    kind: MaintenanceKind
+    description: str
+    vendor: str | None
+    cost: Decimal
+    started_at: dt.datetime
+    completed_at: dt.datetime | None
+    next_due_date: dt.date | None
+    created_by: str
+    created_at: dt.datetime
+
+
+class MaintenanceDue(BaseModel):
+    asset_id: int
+    asset_tag: str
+    asset_name: str
+    log_id: int
+    kind: MaintenanceKind
+    next_due_date: dt.date
+
+
+class SchedulePeriod(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    depreciation_amount: Decimal
+    accumulated_depreciation: Decimal
+    book_value: Decimal
+
+
+class Schedule(BaseModel):
+    asset_id: int
+    method: DepreciationMethod
+    currency: str
+    items: list[SchedulePeriod]
+    total: int
+
+
+class BookValue(BaseModel):
+    asset_id: int
+    at: dt.date
+    currency: str
+    book_value: Decimal
+    accumulated_depreciation: Decimal
+
+
+class CategoryCount(BaseModel):
+    category_id: int
+    name: str
+    count: int
+
+
+class AssetSummary(BaseModel):
+    total_assets: int
+    by_status: dict[AssetStatus, int]
+    by_category: list[CategoryCount]
+    total_purchase_cost: dict[str, Decimal]
+    total_book_value: dict[str, Decimal]
+
+
+class ImportResult(BaseModel):
+    imported: int
+    ids: list[int]

@@ -1,0 +1,434 @@
+"""Assets: registration, changes, assignment, disposal, lists and the dashboard summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.money import minor_unit, round_money
+from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.query import contains_text
+from tb_platform.rbac import Grant
+
+from ..models import (
+    ASSET_TAG_SEQUENCE,
+    Asset,
+    AssetAssignment,
+    AssetCategory,
+    AssetStatus,
+    DepreciationEntry,
+    MaintenanceLog,
+)
+from ..schemas.asset import AssetCreate, AssetUpdate
+from .depreciation import DepreciationMethod
+from .schedules import accumulated_at, book_value, regenerate_schedule
+
+EARLIEST_PURCHASE = dt.date(1900, 1, 1)
+# Inputs the schedule is computed from: changing any of them rebuilds it.
+SCHEDULE_INPUTS = frozenset(
+    {
+        "purchase_cost",
+        "salvage_value",
+        "useful_life_months",
+        "depreciation_method",
+        "declining_rate",
+        "purchase_date",
+        "currency",
+    }
+)
+
+SORTING = Sorting(
+    fields={
+        "asset_tag": Asset.asset_tag,
+        "name": Asset.name,
+        "purchase_date": Asset.purchase_date,
+        "purchase_cost": Asset.purchase_cost,
+        "created_at": Asset.created_at,
+        "id": Asset.id,
+    },
+    default="asset_tag",
+    tiebreaker=Asset.id,
+)
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass(frozen=True)
+class Valued:
+    """An asset with its book value and accumulated depreciation on one day."""
+
+    asset: Asset
+    book_value: Decimal
+    accumulated_depreciation: Decimal
+
+
+async def value_assets(session: AsyncSession, assets: list[Asset], *, at: dt.date) -> list[Valued]:
+    accumulated = await accumulated_at(
+        session, asset_ids=[a.id for a in assets if a.id is not None], at=at
+    )
+    return [
+        Valued(
+            asset=a,
+            book_value=book_value(a, accumulated[a.id or 0], at=at),
+            accumulated_depreciation=accumulated[a.id or 0],
+        )
+        for a in assets
+    ]
+
+
+async def require_asset(session: AsyncSession, *, asset_id: int, lock: bool = False) -> Asset:
+    query = select(Asset).where(Asset.id == asset_id)
+    if lock:
+        # Moves between statuses take the row lock, so two requests cannot both pass a check.
+        query = query.with_for_update()
+    asset = (await session.scalars(query)).one_or_none()
+    if asset is None:
+        raise NotFound(f"Asset {asset_id} not found")
+    return asset
+
+
+def _check_financials(values: Mapping[str, Any]) -> None:
+    """The rules between fields that single-field validation cannot see."""
+    cost: Decimal = values["purchase_cost"]
+    salvage: Decimal = values["salvage_value"]
+    currency: str = values["currency"]
+    unit = minor_unit(currency)
+    for field in ("purchase_cost", "salvage_value"):
+        if values[field] % unit:
+            raise InvalidField(field, f"{currency} amounts have no fractions below {unit}")
+    if salvage > cost:
+        raise InvalidField("salvage_value", "Salvage value cannot exceed the purchase cost")
+    purchase_date: dt.date = values["purchase_date"]
+    if purchase_date > today():
+        raise InvalidField("purchase_date", "Purchase date cannot be in the future")
+    if purchase_date < EARLIEST_PURCHASE:
+        raise InvalidField(
+            "purchase_date", f"Purchase date must be on or after {EARLIEST_PURCHASE}"
+        )
+    method = values["depreciation_method"]
+    rate = values.get("declining_rate")
+    if method == DepreciationMethod.DECLINING_BALANCE and rate is None:
+        raise InvalidField("declining_rate", "declining_balance needs an annual rate (percent)")
+    if method != DepreciationMethod.DECLINING_BALANCE and rate is not None:
+        raise InvalidField("declining_rate", f"{method} takes no declining_rate")
+
+
+async def _next_free_tag(session: AsyncSession) -> str:
+    while True:
+        number = await session.scalar(ASSET_TAG_SEQUENCE.next_value())
+        tag = f"AST-{number:06d}"
+        if not await session.scalar(select(exists().where(Asset.asset_tag == tag))):
+            return tag
+
+
+async def _refuse_taken_tag(
+    session: AsyncSession, tag: str, *, exclude_id: int | None = None
+) -> None:
+    query = select(Asset.id).where(Asset.asset_tag == tag)
+    if exclude_id is not None:
+        query = query.where(Asset.id != exclude_id)
+    if await session.scalar(query) is not None:
+        raise Conflict(f"Asset tag {tag} is already in use", code="asset_tag_taken")
+
+
+async def resolve_new_asset(
+    session: AsyncSession, *, data: AssetCreate, category: AssetCategory | None = None
+) -> dict[str, Any]:
+    """The new asset's fields, with the category's defaults filled in and every rule checked."""
+    if category is None:
+        category = await session.get(AssetCategory, data.category_id)
+        if category is None:
+            raise InvalidField("category_id", f"Category {data.category_id} does not exist")
+    values = data.model_dump()
+    if values["useful_life_months"] is None:
+        values["useful_life_months"] = category.default_useful_life_months
+    if values["depreciation_method"] is None:
+        values["depreciation_method"] = category.default_depreciation_method
+        if values["depreciation_method"] != DepreciationMethod.DECLINING_BALANCE:
+            values["declining_rate"] = None
+    if values["salvage_value"] is None:
+        values["salvage_value"] = round_money(
+            data.purchase_cost * category.default_salvage_percent / 100, data.currency
+        )
+    _check_financials(values)
+    return values
+
+
+async def create_asset(
+    session: AsyncSession, *, data: AssetCreate, actor: str, category: AssetCategory | None = None
+) -> Asset:
+    values = await resolve_new_asset(session, data=data, category=category)
+    if values["asset_tag"] is None:
+        values["asset_tag"] = await _next_free_tag(session)
+    else:
+        await _refuse_taken_tag(session, values["asset_tag"])
+    asset = Asset(**values, created_by=actor, updated_by=actor)
+    session.add(asset)
+    await session.flush()
+    await regenerate_schedule(session, asset=asset)
+    await session.refresh(asset)
+    return asset
+
+
+async def update_asset(
+    session: AsyncSession, *, asset: Asset, changes: AssetUpdate, actor: str
+) -> Asset:
+    values = changes.changes()
+    if asset.status == AssetStatus.DISPOSED:
+        raise Conflict("A disposed asset can no longer be changed", code="asset_disposed")
+    if "status" in values:
+        new = values.pop("status")
+        allowed = {AssetStatus.IN_STOCK, AssetStatus.RETIRED}
+        if new != asset.status and (new not in allowed or asset.status not in allowed):
+            raise Conflict(
+                f"Status {asset.status} cannot be set to {new} here; use assign, return, "
+                "maintenance or dispose",
+                code="invalid_status_change",
+            )
+        asset.status = new
+    if "category_id" in values and await session.get(AssetCategory, values["category_id"]) is None:
+        raise InvalidField("category_id", f"Category {values['category_id']} does not exist")
+    if "asset_tag" in values:
+        await _refuse_taken_tag(session, values["asset_tag"], exclude_id=asset.id)
+    if values.get("depreciation_method") not in (None, DepreciationMethod.DECLINING_BALANCE):
+        values.setdefault("declining_rate", None)  # leaving declining balance drops its rate
+    merged = {
+        field: values.get(field, getattr(asset, field))
+        for field in (*SCHEDULE_INPUTS, "purchase_date")
+    }
+    _check_financials(merged)
+    for field, value in values.items():
+        setattr(asset, field, value)
+    asset.updated_by = actor
+    await session.flush()
+    if SCHEDULE_INPUTS & values.keys():
+        await regenerate_schedule(session, asset=asset)
+    await session.refresh(asset)
+    return asset
+
+
+async def delete_asset(session: AsyncSession, *, asset: Asset) -> None:
+    """Only an asset entered by mistake: in stock, never assigned, never maintained."""
+    used = await session.scalar(
+        select(
+            exists().where(AssetAssignment.asset_id == asset.id)
+            | exists().where(MaintenanceLog.asset_id == asset.id)
+        )
+    )
+    if asset.status != AssetStatus.IN_STOCK or used:
+        raise Conflict(
+            "Only an in-stock asset without assignment or maintenance history can be deleted; "
+            "retire or dispose of it instead",
+            code="asset_has_history",
+        )
+    await session.delete(asset)
+    await session.flush()
+
+
+def filtered_assets(
+    *,
+    status: AssetStatus | None = None,
+    category_id: int | None = None,
+    assigned_employee_id: int | None = None,
+    q: str | None = None,
+    only_employee_id: int | None = None,
+) -> Select[Any]:
+    query = select(Asset)
+    if status is not None:
+        query = query.where(Asset.status == status)
+    if category_id is not None:
+        query = query.where(Asset.category_id == category_id)
+    if assigned_employee_id is not None:
+        query = query.where(Asset.assigned_employee_id == assigned_employee_id)
+    if only_employee_id is not None:
+        query = query.where(Asset.assigned_employee_id == only_employee_id)
+    if q and q.strip():
+        query = query.where(contains_text([Asset.asset_tag, Asset.name, Asset.serial_number], q))
+    return query
+
+
+async def list_assets(
+    session: AsyncSession, *, params: ListParams, **filters: Any
+) -> PageResult[Asset]:
+    return await paginate(session, filtered_assets(**filters), params=params, sorting=SORTING)
+
+
+def visible_to(grant: Grant, asset: Asset) -> bool:
+    """An OWN grant sees only the assets assigned to the caller."""
+    return grant.covers(asset.assigned_employee_id)
+
+
+async def assign_asset(
+    session: AsyncSession, *, asset: Asset, employee_id: int, actor: str, notes: str | None
+) -> Asset:
+    """Hand the asset to an employee (the caller has checked the employee with their service)."""
+    if asset.status != AssetStatus.IN_STOCK:
+        raise Conflict(
+            f"Asset {asset.asset_tag} is {asset.status}; only an in-stock asset can be assigned",
+            code="asset_not_available",
+        )
+    now = dt.datetime.now(dt.UTC)
+    session.add(
+        AssetAssignment(
+            asset_id=asset.id,
+            employee_id=employee_id,
+            assigned_at=now,
+            assigned_by=actor,
+            notes=notes,
+        )
+    )
+    asset.status = AssetStatus.ASSIGNED
+    asset.assigned_employee_id = employee_id
+    asset.updated_by = actor
+    await session.flush()
+    await session.refresh(asset)
+    return asset
+
+
+def check_assignable(asset: Asset) -> None:
+    """Refuse early, before the employee service is asked anything."""
+    if asset.status != AssetStatus.IN_STOCK:
+        raise Conflict(
+            f"Asset {asset.asset_tag} is {asset.status}; only an in-stock asset can be assigned",
+            code="asset_not_available",
+        )
+
+
+async def return_asset(
+    session: AsyncSession, *, asset: Asset, actor: str, notes: str | None
+) -> Asset:
+    if asset.status != AssetStatus.ASSIGNED:
+        raise Conflict(f"Asset {asset.asset_tag} is not assigned", code="asset_not_assigned")
+    open_assignment = (
+        await session.scalars(
+            select(AssetAssignment).where(
+                AssetAssignment.asset_id == asset.id, AssetAssignment.returned_at.is_(None)
+            )
+        )
+    ).one_or_none()
+    if open_assignment is not None:
+        open_assignment.returned_at = dt.datetime.now(dt.UTC)
+        open_assignment.returned_by = actor
+        if notes:
+            open_assignment.notes = (
+                f"{open_assignment.notes}\n{notes}" if open_assignment.notes else notes
+            )
+    asset.status = AssetStatus.IN_STOCK
+    asset.assigned_employee_id = None
+    asset.updated_by = actor
+    await session.flush()
+    await session.refresh(asset)
+    return asset
+
+
+async def assignment_history(
+    session: AsyncSession, *, asset_id: int, params: ListParams
+) -> PageResult[AssetAssignment]:
+    sorting = Sorting(
+        fields={"assigned_at": AssetAssignment.assigned_at, "id": AssetAssignment.id},
+        default="-assigned_at",
+        tiebreaker=AssetAssignment.id,
+    )
+    query = select(AssetAssignment).where(AssetAssignment.asset_id == asset_id)
+    return await paginate(session, query, params=params, sorting=sorting)
+
+
+async def dispose_asset(
+    session: AsyncSession,
+    *,
+    asset: Asset,
+    date: dt.date,
+    proceeds: Decimal,
+    reason: str,
+    actor: str,
+) -> Asset:
+    if asset.status == AssetStatus.DISPOSED:
+        raise Conflict(f"Asset {asset.asset_tag} is already disposed of", code="asset_disposed")
+    if asset.status in (AssetStatus.ASSIGNED, AssetStatus.IN_MAINTENANCE):
+        raise Conflict(
+            f"Asset {asset.asset_tag} is {asset.status}: return it or complete its maintenance "
+            "before disposing of it",
+            code="asset_in_use",
+        )
+    if date < asset.purchase_date:
+        raise InvalidField("date", "Disposal date cannot be before the purchase date")
+    if date > today():
+        raise InvalidField("date", "Disposal date cannot be in the future")
+    if proceeds % minor_unit(asset.currency):
+        raise InvalidField(
+            "proceeds",
+            f"{asset.currency} amounts have no fractions below {minor_unit(asset.currency)}",
+        )
+    asset.status = AssetStatus.DISPOSED
+    asset.disposal_date = date
+    asset.disposal_proceeds = proceeds
+    asset.disposal_reason = reason
+    asset.updated_by = actor
+    await session.flush()
+    await regenerate_schedule(session, asset=asset)  # now stops at the disposal month
+    accumulated = await session.scalar(
+        select(func.coalesce(func.sum(DepreciationEntry.depreciation_amount), 0)).where(
+            DepreciationEntry.asset_id == asset.id
+        )
+    )
+    asset.book_value_at_disposal = asset.purchase_cost - Decimal(accumulated)
+    await session.flush()
+    await session.refresh(asset)
+    return asset
+
+
+async def summary(session: AsyncSession, *, at: dt.date) -> dict[str, Any]:
+    """Counts by status and category; purchase cost and book value per currency (not disposed)."""
+    by_status = {status: 0 for status in AssetStatus}
+    for status, count in await session.execute(
+        select(Asset.status, func.count()).group_by(Asset.status)
+    ):
+        by_status[AssetStatus(status)] = count
+    by_category = [
+        {"category_id": row.id, "name": row.name, "count": row.count}
+        for row in await session.execute(
+            select(AssetCategory.id, AssetCategory.name, func.count(Asset.id).label("count"))
+            .join(Asset, Asset.category_id == AssetCategory.id)
+            .group_by(AssetCategory.id, AssetCategory.name)
+            .order_by(AssetCategory.name)
+        )
+    ]
+    latest = (
+        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
+        .where(DepreciationEntry.period_end <= at)
+        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
+        .distinct(DepreciationEntry.asset_id)
+        .subquery()
+    )
+    totals = await session.execute(
+        select(
+            Asset.currency,
+            func.sum(Asset.purchase_cost),
+            func.sum(Asset.purchase_cost - func.coalesce(latest.c.accumulated_depreciation, 0)),
+        )
+        .outerjoin(latest, latest.c.asset_id == Asset.id)
+        .where(Asset.status != AssetStatus.DISPOSED)
+        .group_by(Asset.currency)
+        .order_by(Asset.currency)
+    )
+    purchase_cost: dict[str, Decimal] = {}
+    book: dict[str, Decimal] = {}
+    for currency, cost, value in totals:
+        purchase_cost[currency] = cost
+        book[currency] = value
+    return {
+        "total_assets": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": by_category,
+        "total_purchase_cost": purchase_cost,
+        "total_book_value": book,
+    }

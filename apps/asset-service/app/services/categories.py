@@ -1,0 +1,85 @@
+"""Asset categories: the depreciation defaults new assets start from."""
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.errors import Conflict, NotFound
+from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+
+from ..models import Asset, AssetCategory
+from ..schemas.category import CategoryCreate, CategoryUpdate
+
+SORTING = Sorting(
+    fields={"name": AssetCategory.name, "code": AssetCategory.code, "id": AssetCategory.id},
+    default="name",
+    tiebreaker=AssetCategory.id,
+)
+
+
+async def require_category(session: AsyncSession, *, category_id: int) -> AssetCategory:
+    category = await session.get(AssetCategory, category_id)
+    if category is None:
+        raise NotFound(f"Category {category_id} not found")
+    return category
+
+
+async def find_by_code(session: AsyncSession, *, code: str) -> AssetCategory | None:
+    return (
+        await session.scalars(select(AssetCategory).where(AssetCategory.code == code.upper()))
+    ).one_or_none()
+
+
+async def _refuse_duplicates(
+    session: AsyncSession, *, name: str | None, code: str | None, exclude_id: int | None = None
+) -> None:
+    for field, value in (("name", name), ("code", code)):
+        if value is None:
+            continue
+        column = getattr(AssetCategory, field)
+        query = select(AssetCategory.id).where(func.lower(column) == value.lower())
+        if exclude_id is not None:
+            query = query.where(AssetCategory.id != exclude_id)
+        if await session.scalar(query) is not None:
+            raise Conflict(
+                f"A category with {field} {value!r} already exists", code=f"{field}_taken"
+            )
+
+
+async def create_category(session: AsyncSession, *, data: CategoryCreate) -> AssetCategory:
+    await _refuse_duplicates(session, name=data.name, code=data.code)
+    category = AssetCategory(**data.model_dump())
+    session.add(category)
+    await session.flush()
+    await session.refresh(category)
+    return category
+
+
+async def update_category(
+    session: AsyncSession, *, category: AssetCategory, changes: CategoryUpdate
+) -> AssetCategory:
+    values = changes.changes()
+    await _refuse_duplicates(
+        session, name=values.get("name"), code=values.get("code"), exclude_id=category.id
+    )
+    for field, value in values.items():
+        setattr(category, field, value)
+    await session.flush()
+    await session.refresh(category)
+    return category
+
+
+async def delete_category(session: AsyncSession, *, category: AssetCategory) -> None:
+    in_use = await session.scalar(select(exists().where(Asset.category_id == category.id)))
+    if in_use:
+        raise Conflict(
+            f"Category {category.name!r} is used by assets; move them first",
+            code="category_in_use",
+        )
+    await session.delete(category)
+    await session.flush()
+
+
+async def list_categories(
+    session: AsyncSession, *, params: ListParams
+) -> PageResult[AssetCategory]:
+    return await paginate(session, select(AssetCategory), params=params, sorting=SORTING)

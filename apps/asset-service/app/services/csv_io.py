@@ -1,0 +1,247 @@
+"""CSV import (all rows or none) and export (streamed) of the asset register."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.db import Database
+from tb_platform.errors import AppError, Conflict, InvalidField
+
+from ..models import Asset, AssetCategory
+from ..schemas.asset import AssetCreate
+from . import assets as asset_service
+from .schedules import accumulated_at, book_value
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+IMPORT_COLUMNS = (
+    "asset_tag",
+    "name",
+    "serial_number",
+    "category_code",
+    "location",
+    "purchase_date",
+    "purchase_cost",
+    "salvage_value",
+    "currency",
+    "useful_life_months",
+    "depreciation_method",
+    "declining_rate",
+    "notes",
+)
+REQUIRED_COLUMNS = ("name", "category_code", "purchase_date", "purchase_cost")
+# What an export adds; an import accepts these columns and ignores them.
+READ_ONLY_COLUMNS = ("id", "status", "assigned_employee_id", "book_value")
+EXPORT_COLUMNS = IMPORT_COLUMNS + READ_ONLY_COLUMNS
+EXPORT_BATCH = 500
+
+
+class InvalidCsv(AppError):
+    status_code = 422
+    code = "invalid_csv"
+
+    def __init__(self, detail: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(detail, extra={"errors": errors})
+
+
+def _problem(row: int, field: str | None, message: str) -> dict[str, Any]:
+    return {"row": row, "field": field, "message": message}
+
+
+def _read_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    if len(content) > MAX_BYTES:
+        raise InvalidCsv(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB",
+            [_problem(1, None, "file too large")],
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidCsv(
+            "The file is not UTF-8 text", [_problem(1, None, f"not UTF-8: {exc.reason}")]
+        ) from exc
+    if "\x00" in text:
+        raise InvalidCsv("The file contains NUL characters", [_problem(1, None, "NUL character")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header or not any(cell.strip() for cell in header):
+            raise InvalidCsv("The file is empty", [_problem(1, None, "no header line")])
+        header = [cell.strip() for cell in header]
+        problems = [
+            _problem(1, name, f"unknown column {name!r}")
+            for name in header
+            if name not in IMPORT_COLUMNS and name not in READ_ONLY_COLUMNS
+        ]
+        problems += [
+            _problem(1, name, f"required column {name!r} is missing")
+            for name in REQUIRED_COLUMNS
+            if name not in header
+        ]
+        problems += [
+            _problem(1, name, f"column {name!r} appears twice")
+            for name in sorted({n for n in header if header.count(n) > 1})
+        ]
+        if problems:
+            raise InvalidCsv("The header line is not valid", problems)
+        rows: list[dict[str, str]] = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                rows.append({})  # a blank line: skipped, but it keeps the line numbers right
+                continue
+            if len(cells) != len(header):
+                rows.append({"__error__": f"expected {len(header)} cells, found {len(cells)}"})
+            else:
+                rows.append(dict(zip(header, cells, strict=True)))
+            if len(rows) > MAX_ROWS:
+                raise InvalidCsv(
+                    f"At most {MAX_ROWS} rows per import",
+                    [_problem(len(rows) + 1, None, "too many rows")],
+                )
+    except csv.Error as exc:
+        raise InvalidCsv(
+            "The file is not valid CSV", [_problem(reader.line_num, None, str(exc))]
+        ) from exc
+    if not any(rows):
+        raise InvalidCsv("The file has no asset rows", [_problem(2, None, "no data rows")])
+    return header, rows
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "row"
+
+
+async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> list[int]:
+    """Validate every row; import them all, or raise InvalidCsv listing every bad row."""
+    _, rows = _read_rows(content)
+    categories = {c.code: c for c in (await session.scalars(select(AssetCategory))).all()}
+    given_tags = [
+        row["asset_tag"].strip().upper() for row in rows if row.get("asset_tag", "").strip()
+    ]
+    taken = set(
+        (
+            await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag.in_(given_tags)))
+        ).all()
+    )
+    seen_tags: dict[str, int] = {}
+    problems: list[dict[str, Any]] = []
+    valid: list[tuple[AssetCreate, AssetCategory]] = []
+    for index, row in enumerate(rows):
+        line = index + 2
+        if not row:
+            continue
+        if "__error__" in row:
+            problems.append(_problem(line, None, row["__error__"]))
+            continue
+        values = {
+            name: value.strip()
+            for name, value in row.items()
+            if name in IMPORT_COLUMNS and value.strip() != ""
+        }
+        code = values.pop("category_code", "").upper()
+        category = categories.get(code)
+        row_problems: list[dict[str, Any]] = []
+        if category is None:
+            row_problems.append(
+                _problem(
+                    line, "category_code", f"no category with code {code!r}" if code else "required"
+                )
+            )
+        try:
+            data = AssetCreate.model_validate(
+                {**values, "category_id": category.id if category else 1}
+            )
+        except ValidationError as exc:
+            row_problems += [
+                _problem(line, _field_of(err["loc"]), err["msg"]) for err in exc.errors()
+            ]
+            problems += row_problems
+            continue
+        if data.asset_tag is not None:
+            if data.asset_tag in taken:
+                row_problems.append(
+                    _problem(line, "asset_tag", f"{data.asset_tag} is already in use")
+                )
+            elif data.asset_tag in seen_tags:
+                row_problems.append(
+                    _problem(
+                        line,
+                        "asset_tag",
+                        f"{data.asset_tag} repeats row {seen_tags[data.asset_tag]}",
+                    )
+                )
+            seen_tags.setdefault(data.asset_tag, line)
+        if category is not None:
+            try:
+                await asset_service.resolve_new_asset(session, data=data, category=category)
+            except InvalidField as exc:
+                row_problems += [_problem(line, err["field"], err["msg"]) for err in exc.detail]
+        if row_problems:
+            problems += row_problems
+        elif category is not None:
+            valid.append((data, category))
+    if problems:
+        bad_rows = len({p["row"] for p in problems})
+        raise InvalidCsv(f"{bad_rows} row(s) are not valid; nothing was imported", problems)
+    ids: list[int] = []
+    for data, category in valid:
+        try:
+            asset = await asset_service.create_asset(
+                session, data=data, actor=actor, category=category
+            )
+        except Conflict as exc:  # a tag taken by a concurrent request since the check above
+            raise InvalidCsv(
+                "Nothing was imported", [_problem(0, "asset_tag", str(exc.detail))]
+            ) from exc
+        assert asset.id is not None
+        ids.append(asset.id)
+    return ids
+
+
+def _line(values: list[Any]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return str(value)
+    return getattr(value, "value", value)
+
+
+async def export_rows(database: Database, **filters: Any) -> AsyncIterator[str]:
+    """CSV lines of the filtered assets, read in batches from a session of its own.
+
+    The request's session is closed once the endpoint returns, while the body is still being
+    streamed; this generator therefore opens its own.
+    """
+    yield _line(list(EXPORT_COLUMNS))
+    today = asset_service.today()
+    query = asset_service.filtered_assets(**filters).order_by(Asset.asset_tag, Asset.id)
+    async with database.sessionmaker() as session:
+        codes = dict(
+            (await session.execute(select(AssetCategory.id, AssetCategory.code))).tuples().all()
+        )
+        result = await session.stream_scalars(query.execution_options(yield_per=EXPORT_BATCH))
+        async for batch in result.partitions(EXPORT_BATCH):
+            accumulated = await accumulated_at(
+                session, asset_ids=[a.id for a in batch if a.id], at=today
+            )
+            chunk = []
+            for asset in batch:
+                values = {name: getattr(asset, name, None) for name in EXPORT_COLUMNS}
+                values["category_code"] = codes.get(asset.category_id, "")
+                values["book_value"] = book_value(asset, accumulated[asset.id or 0], at=today)
+                chunk.append(_line([_cell(values[name]) for name in EXPORT_COLUMNS]))
+            yield "".join(chunk)

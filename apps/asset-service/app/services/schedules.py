@@ -1,0 +1,80 @@
+"""The stored depreciation schedule of an asset, and book values read from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..models import Asset, DepreciationEntry
+from .depreciation import build_schedule
+
+
+async def regenerate_schedule(session: AsyncSession, *, asset: Asset) -> None:
+    """Rebuild the asset's rows from its cost, salvage, life, method, rate and dates."""
+    assert asset.id is not None
+    periods = build_schedule(
+        cost=asset.purchase_cost,
+        salvage=asset.salvage_value,
+        life_months=asset.useful_life_months,
+        start=asset.purchase_date,
+        method=asset.depreciation_method,
+        annual_rate=asset.declining_rate,
+        currency=asset.currency,
+        end=asset.disposal_date,
+    )
+    await session.execute(delete(DepreciationEntry).where(DepreciationEntry.asset_id == asset.id))
+    if periods:
+        await session.execute(
+            insert(DepreciationEntry),
+            [
+                {
+                    "asset_id": asset.id,
+                    "period_start": p.period_start,
+                    "period_end": p.period_end,
+                    "depreciation_amount": p.depreciation_amount,
+                    "accumulated_depreciation": p.accumulated_depreciation,
+                    "book_value": p.book_value,
+                }
+                for p in periods
+            ],
+        )
+
+
+async def schedule_of(session: AsyncSession, *, asset_id: int) -> Sequence[DepreciationEntry]:
+    query = (
+        select(DepreciationEntry)
+        .where(DepreciationEntry.asset_id == asset_id)
+        .order_by(DepreciationEntry.period_start)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def accumulated_at(
+    session: AsyncSession, *, asset_ids: Sequence[int], at: dt.date
+) -> dict[int, Decimal]:
+    """Accumulated depreciation of each asset on day ``at`` (0 before its first month ends).
+
+    One query for a whole page: the latest row ending on or before ``at``, per asset, found
+    through the (asset_id, period_end) index.
+    """
+    if not asset_ids:
+        return {}
+    query = (
+        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
+        .where(DepreciationEntry.asset_id.in_(asset_ids), DepreciationEntry.period_end <= at)
+        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
+        .distinct(DepreciationEntry.asset_id)
+    )
+    found = {row.asset_id: row.accumulated_depreciation for row in await session.execute(query)}
+    return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
+
+
+def book_value(asset: Asset, accumulated: Decimal, *, at: dt.date) -> Decimal:
+    """What the asset is worth on ``at``: nothing after the day it was disposed of."""
+    if asset.disposal_date is not None and at > asset.disposal_date:
+        return Decimal("0.00")
+    return asset.purchase_cost - accumulated

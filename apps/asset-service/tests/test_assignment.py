@@ -1,0 +1,212 @@
+"""Handing assets to employees (checked with the real employee service) and taking them back."""
+
+from datetime import datetime
+
+import httpx
+from fastapi import FastAPI
+
+from asset_service.core.config import AssetSettings
+
+from .conftest import API, EmployeeService, Factory, Staff, fields_of
+
+ASSETS = f"{API}/assets"
+
+
+async def test_assigning_an_asset_records_who_has_it(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    asset = await make.asset()
+
+    response = await client.post(
+        f"{ASSETS}/{asset['id']}/assign",
+        json={"employee_id": staff.alice["id"], "notes": "For the trip"},
+        headers=manager,
+    )
+
+    assert response.status_code == 200, response.text
+    assigned = response.json()
+    assert assigned["id"] == asset["id"]
+    assert assigned["status"] == "assigned"
+    assert assigned["assigned_employee_id"] == staff.alice["id"]
+    assert (await make.get(asset))["status"] == "assigned"
+    history = await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)
+    assert history.status_code == 200
+    rows = history.json()["items"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["asset_id"] == asset["id"]
+    assert row["employee_id"] == staff.alice["id"]
+    assert row["assigned_at"]
+    assert row["returned_at"] is None
+    assert row["assigned_by"] == "asset-manager-tests"
+    assert row["returned_by"] is None
+    assert row["notes"] == "For the trip"
+
+
+async def test_returning_an_asset_puts_it_back_in_stock_and_closes_the_history_row(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    asset = await make.assign(await make.asset(), staff.alice)
+
+    returned = await client.post(
+        f"{ASSETS}/{asset['id']}/return", json={"notes": "Left the company"}, headers=manager
+    )
+
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["status"] == "in_stock"
+    assert returned.json()["assigned_employee_id"] is None
+    # Then to someone else, with no body at all on the return this time.
+    await make.assign(asset, staff.bob)
+    assert (await client.post(f"{ASSETS}/{asset['id']}/return", headers=manager)).status_code == 200
+
+    history = (await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)).json()
+    rows = history["items"]
+    assert [r["employee_id"] for r in rows] == [staff.bob["id"], staff.alice["id"]]  # newest first
+    for row in rows:
+        assert row["returned_at"] is not None
+        assert row["returned_by"] == "asset-manager-tests"
+        assert datetime.fromisoformat(row["returned_at"]) >= datetime.fromisoformat(
+            row["assigned_at"]
+        )
+    assert datetime.fromisoformat(rows[0]["assigned_at"]) >= datetime.fromisoformat(
+        rows[1]["returned_at"]
+    )
+
+
+async def test_returning_an_asset_nobody_has_is_a_conflict(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    asset = await make.asset()
+    response = await client.post(f"{ASSETS}/{asset['id']}/return", headers=manager)
+    assert response.status_code == 409, response.text
+    assert (await client.post(f"{ASSETS}/999999/return", headers=manager)).status_code == 404
+
+
+async def test_only_an_asset_in_stock_can_be_assigned(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    category = await make.category()
+    held = await make.assign(await make.asset(category), staff.alice)
+    retired = await make.asset(category)
+    await client.patch(f"{ASSETS}/{retired['id']}", json={"status": "retired"}, headers=manager)
+    disposed = await make.dispose(await make.asset(category), date="2024-06-30")
+    serviced = await make.asset(category)
+    await make.open_maintenance(serviced)
+
+    for asset, status in (
+        (held, "assigned"),
+        (retired, "retired"),
+        (disposed, "disposed"),
+        (serviced, "in_maintenance"),
+    ):
+        response = await client.post(
+            f"{ASSETS}/{asset['id']}/assign", json={"employee_id": staff.bob["id"]}, headers=manager
+        )
+        assert response.status_code == 409, (status, response.text)
+        after = await make.get(asset)
+        assert after["status"] == status
+        assert after["assigned_employee_id"] == (staff.alice["id"] if asset is held else None)
+    history = (await client.get(f"{ASSETS}/{held['id']}/history", headers=manager)).json()
+    rows = history["items"]
+    assert len(rows) == 1
+
+
+async def test_an_unknown_or_terminated_employee_cannot_receive_an_asset(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    asset = await make.asset()
+
+    unknown = await client.post(
+        f"{ASSETS}/{asset['id']}/assign", json={"employee_id": 2_000_000_000}, headers=manager
+    )
+    assert fields_of(unknown) == ["employee_id"]
+    terminated = await client.post(
+        f"{ASSETS}/{asset['id']}/assign", json={"employee_id": staff.gone["id"]}, headers=manager
+    )
+    assert fields_of(terminated) == ["employee_id"]
+    missing = await client.post(f"{ASSETS}/{asset['id']}/assign", json={}, headers=manager)
+    assert fields_of(missing) == ["employee_id"]
+
+    after = await make.get(asset)
+    assert after["status"] == "in_stock"
+    assert after["assigned_employee_id"] is None
+    history = (await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)).json()
+    assert history["items"] == []
+
+
+async def test_someone_terminated_after_hiring_is_refused(
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    employee_service: EmployeeService,
+) -> None:
+    leaver = employee_service.hire(first_name="Soon", last_name="Leaving")
+    first = await make.asset()
+    await make.assign(first, leaver)
+    employee_service.terminate(leaver["id"])
+
+    second = await make.asset()
+    response = await client.post(
+        f"{ASSETS}/{second['id']}/assign", json={"employee_id": leaver["id"]}, headers=manager
+    )
+    assert fields_of(response) == ["employee_id"]
+
+
+async def test_when_the_employee_service_is_down_nothing_is_written(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    settings: AssetSettings,
+    staff: Staff,
+) -> None:
+    asset = await make.asset()
+    app.state.settings = settings.model_copy(
+        update={"employee_service_url": "http://127.0.0.1:9"}
+    )
+    try:
+        response = await client.post(
+            f"{ASSETS}/{asset['id']}/assign",
+            json={"employee_id": staff.alice["id"]},
+            headers=manager,
+        )
+    finally:
+        app.state.settings = settings
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "employee_service_unavailable"
+    after = await make.get(asset)
+    assert after["status"] == "in_stock"
+    assert after["assigned_employee_id"] is None
+    history = (await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)).json()
+    assert history["items"] == []
+    # And with the service back, the same request works.
+    await make.assign(asset, staff.alice)
+
+
+async def test_a_failing_employee_service_is_503_too(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    settings: AssetSettings,
+    staff: Staff,
+    employee_service: EmployeeService,
+) -> None:
+    """A URL that answers but not with the batch endpoint (404s) is a failing service."""
+    asset = await make.asset()
+    app.state.settings = settings.model_copy(
+        update={"employee_service_url": f"{employee_service.url}/nowhere"}
+    )
+    try:
+        response = await client.post(
+            f"{ASSETS}/{asset['id']}/assign",
+            json={"employee_id": staff.alice["id"]},
+            headers=manager,
+        )
+    finally:
+        app.state.settings = settings
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "employee_service_unavailable"
+    assert (await make.get(asset))["status"] == "in_stock"

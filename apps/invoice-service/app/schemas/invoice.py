@@ -1,0 +1,117 @@
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tb_platform.money import Currency, Money, Percent
+from tb_platform.schemas import InputModel, PatchModel
+from tb_platform.types import Id, trimmed
+
+from ..models import InvoiceStatus
+from .common import Amount, Quantity, Reason
+from .credit_note import CreditNotePublic
+from .payment import PaymentPublic
+
+MAX_LINES = 500
+Description = Annotated[str, trimmed(500)]
+Notes = Annotated[str, trimmed(2000, min_length=0)]
+
+
+class LineInput(InputModel):
+    description: Description
+    quantity: Quantity  # type: ignore[valid-type]
+    unit_price: Money
+    discount_percent: Percent = Decimal(0)  # type: ignore[valid-type]
+    tax_rate: Percent = Decimal(0)  # type: ignore[valid-type]
+
+
+class InvoiceCreate(InputModel):
+    customer_id: Id
+    issue_date: dt.date | None = Field(default=None, description="Today (UTC) when absent")
+    due_date: dt.date | None = Field(
+        default=None, description="Issue date + the customer's payment terms when absent"
+    )
+    currency: Currency | None = Field(default=None, description="The customer's when absent")
+    notes: Notes | None = None
+    employee_id: Id | None = None
+    lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
+
+
+class InvoiceUpdate(PatchModel):
+    not_nullable: ClassVar[frozenset[str]] = frozenset(
+        {"customer_id", "issue_date", "due_date", "currency", "lines"}
+    )
+
+    customer_id: Id | None = None
+    issue_date: dt.date | None = None
+    due_date: dt.date | None = None
+    currency: Currency | None = None
+    notes: Notes | None = None
+    employee_id: Id | None = None
+    lines: list[LineInput] | None = Field(
+        default=None, max_length=MAX_LINES, description="Replaces every line"
+    )
+
+
+class VoidRequest(InputModel):
+    reason: Reason
+
+
+class LinePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    position: int
+    description: str
+    quantity: Amount
+    unit_price: Amount
+    discount_percent: Amount
+    tax_rate: Amount
+    net_amount: Amount
+    tax_amount: Amount
+    total: Amount
+
+
+class InvoicePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str | None
+    customer_id: int
+    customer_name: str
+    status: InvoiceStatus
+    is_overdue: bool
+    issue_date: dt.date
+    due_date: dt.date
+    currency: str
+    notes: str | None
+    employee_id: int | None
+    lines: list[LinePublic]
+    subtotal: Amount
+    tax_total: Amount
+    total: Amount
+    amount_paid: Amount
+    credited_total: Amount
+    balance_due: Amount
+    payments: list[PaymentPublic]
+    credit_notes: list[CreditNotePublic]
+    issued_at: dt.datetime | None
+    voided_at: dt.datetime | None
+    void_reason: str | None
+    created_by: str
+    updated_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class StatusFilter(StrEnum):
+    """``status`` of a list: one of the stored statuses, or the derived ``overdue``."""
+
+    DRAFT = "draft"
+    ISSUED = "issued"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    VOID = "void"
+    OVERDUE = "overdue"
