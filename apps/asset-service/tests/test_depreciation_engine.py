@@ -5,6 +5,7 @@ Pure functions only: these tests use no fixture, so they need no database.
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -130,7 +131,11 @@ def test_one_month_life_depreciates_everything_at_once() -> None:
 
 def test_method_may_be_given_as_its_string_value() -> None:
     schedule = build_schedule(
-        cost=D("120"), salvage=D("0"), life_months=12, start=date(2026, 1, 1), method="straight_line"
+        cost=D("120"),
+        salvage=D("0"),
+        life_months=12,
+        start=date(2026, 1, 1),
+        method="straight_line",
     )
     assert amounts(schedule) == [D("10.00")] * 12
 
@@ -205,7 +210,7 @@ def test_double_declining_balance_with_switch_to_straight_line() -> None:
     assert set(tail) <= {D("78.09"), D("78.10")}
     # Before the switch the charges decrease every month.
     head = amounts(schedule)[:43]
-    assert all(a > b for a, b in zip(head, head[1:], strict=False))
+    assert all(a > b for a, b in pairwise(head))
     assert schedule[-1].book_value == D("1000.00")
     assert sum(amounts(schedule)) == D("9000.00")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -103,7 +104,9 @@ def test_full_schedule_invariants(method: DepreciationMethod, asset: Asset) -> N
 @METHODS
 @SETTINGS
 @given(asset=assets(), data=st.data())
-def test_truncated_schedule_is_a_prefix(method: DepreciationMethod, asset: Asset, data: Any) -> None:
+def test_truncated_schedule_is_a_prefix(
+    method: DepreciationMethod, asset: Asset, data: Any
+) -> None:
     full = asset.schedule(method)
     # From the start to a little past the end of the life.
     last_day = full[-1].period_end + timedelta(days=62)
@@ -159,5 +162,5 @@ def test_declining_charges_never_rise_by_more_than_a_minor_unit(
     # rounding unit a month, so the last month never has a large remainder to absorb.
     amounts = [p.depreciation_amount for p in asset.schedule(method)]
     unit = minor_unit(asset.currency)
-    for previous, amount in zip(amounts, amounts[1:], strict=False):
+    for previous, amount in pairwise(amounts):
         assert amount <= previous + unit

@@ -59,6 +59,7 @@ def python_service(name: str, port: int, *, login_path: str | None = None) -> Se
 
 SERVICES: tuple[Service, ...] = (
     python_service("employee-service", 8001, login_path="/api/v1/auth/login"),
-    # python_service("asset-service", 8002),
-    # python_service("invoice-service", 8003),
+    # After the employee service: its seed assigns demo assets to demo employees.
+    python_service("asset-service", 8002),
+    python_service("invoice-service", 8003),
 )
