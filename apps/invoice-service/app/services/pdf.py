@@ -1,0 +1,227 @@
+"""The invoice as a PDF (fpdf2, built-in Helvetica, no network and no font files).
+
+The built-in fonts only know latin-1: other characters are transliterated where there is an
+obvious equivalent (€ → EUR, typographic dashes and quotes) and replaced by "?" otherwise.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from ..core.config import InvoiceSettings
+from ..models import Invoice, InvoiceStatus
+from .invoices import tax_by_rate
+
+_TRANSLITERATE = str.maketrans(
+    {
+        "€": "EUR",
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "‚": ",",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "…": "...",
+        "•": "*",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "™": "(TM)",
+        "\t": " ",
+    }
+)
+
+
+def latin1(text: object) -> str:
+    """``text`` in characters the built-in PDF fonts can draw."""
+    value = str(text).translate(_TRANSLITERATE)
+    value = "".join(ch for ch in value if ch == "\n" or ch >= " ")  # no control characters
+    return value.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+class _InvoicePDF(FPDF):
+    def __init__(self, footer_text: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._footer_text = footer_text
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(15, 15, 15)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font("Helvetica", size=8)
+        self.set_text_color(110)
+        self.cell(0, 5, latin1(f"{self._footer_text} - page {self.page_no()}/{{nb}}"), align="C")
+        self.set_text_color(0)
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.ln(3)
+    pdf.set_font("Helvetica", style="B", size=11)
+    pdf.cell(0, 7, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=9)
+
+
+def _table(
+    pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], align: str
+) -> None:
+    pdf.set_font("Helvetica", size=8.5)
+    with pdf.table(
+        col_widths=tuple(widths),
+        text_align=tuple("LEFT" if a == "L" else "RIGHT" for a in align),
+        line_height=5,
+        first_row_as_headings=True,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        heading = table.row()
+        for text in header:
+            heading.cell(latin1(text))
+        for values in rows:
+            row = table.row()
+            for text in values:
+                row.cell(latin1(text))
+    pdf.set_font("Helvetica", size=9)
+
+
+def _pair(pdf: FPDF, label: str, value: str, *, bold: bool = False) -> None:
+    pdf.set_x(pdf.w - pdf.r_margin - 90)
+    pdf.set_font("Helvetica", style="B" if bold else "", size=10 if bold else 9)
+    pdf.cell(50, 6, latin1(label))
+    pdf.cell(40, 6, latin1(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render_invoice(invoice: Invoice, settings: InvoiceSettings) -> bytes:
+    """The invoice with everything loaded (customer, lines, payments, credit notes) → PDF bytes."""
+    currency = invoice.currency
+    title = invoice.number or "DRAFT"
+    pdf = _InvoicePDF(footer_text=f"{settings.company_name} - invoice {title}")
+    pdf.set_title(latin1(f"Invoice {title}"))
+    pdf.set_author(latin1(settings.company_name))
+    pdf.set_creator("TB ERP invoice-service")
+    pdf.add_page()
+
+    # Company and title.
+    pdf.set_font("Helvetica", style="B", size=16)
+    pdf.cell(0, 8, latin1(settings.company_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=9)
+    pdf.cell(0, 5, latin1(settings.company_address), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 5, latin1(f"Tax ID: {settings.company_tax_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font("Helvetica", style="B", size=14)
+    label = "INVOICE" if invoice.status != InvoiceStatus.VOID else "INVOICE (VOID)"
+    pdf.cell(0, 8, latin1(f"{label} {title}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    # Dates and customer, side by side.
+    top = pdf.get_y() + 2
+    pdf.set_y(top)
+    pdf.set_font("Helvetica", size=9)
+    for name, value in (
+        ("Issue date", invoice.issue_date.isoformat()),
+        ("Due date", invoice.due_date.isoformat()),
+        ("Currency", currency),
+        ("Status", invoice.status.value.replace("_", " ")),
+    ):
+        pdf.cell(25, 5, latin1(name))
+        pdf.cell(50, 5, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    left_bottom = pdf.get_y()
+    customer = invoice.customer
+    pdf.set_xy(110, top)
+    pdf.set_font("Helvetica", style="B", size=9)
+    pdf.cell(0, 5, "Bill to", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=9)
+    bill_to = [customer.name] if customer else []
+    if customer and customer.billing_address:
+        bill_to.extend(customer.billing_address.splitlines())
+    if customer and customer.tax_id:
+        bill_to.append(f"Tax ID: {customer.tax_id}")
+    if customer and customer.email:
+        bill_to.append(customer.email)
+    pdf.multi_cell(85, 5, latin1("\n".join(bill_to)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
+
+    _heading(pdf, "Lines")
+    _table(
+        pdf,
+        ["#", "Description", "Qty", "Unit price", "Disc. %", "Tax %", "Net", "Tax", "Total"],
+        [
+            [
+                str(line.position),
+                line.description,
+                f"{line.quantity.normalize():f}",
+                f"{line.unit_price:,.2f}",
+                f"{line.discount_percent}",
+                f"{line.tax_rate}",
+                f"{line.net_amount:,.2f}",
+                f"{line.tax_amount:,.2f}",
+                f"{line.total:,.2f}",
+            ]
+            for line in invoice.lines
+        ],
+        widths=[7, 55, 14, 20, 13, 12, 20, 19, 20],
+        align="LLRRRRRRR",
+    )
+
+    _heading(pdf, "Tax per rate")
+    _table(
+        pdf,
+        ["Rate", "Taxable amount", "Tax"],
+        [
+            [f"{rate} %", _money(taxable, currency), _money(tax, currency)]
+            for rate, (taxable, tax) in tax_by_rate(invoice.lines).items()
+        ],
+        widths=[30, 50, 50],
+        align="RRR",
+    )
+
+    pdf.ln(3)
+    _pair(pdf, "Subtotal", _money(invoice.subtotal, currency))
+    _pair(pdf, "Tax", _money(invoice.tax_total, currency))
+    _pair(pdf, "Total", _money(invoice.total, currency), bold=True)
+    if invoice.credited_total:
+        _pair(pdf, "Credited", _money(-invoice.credited_total, currency))
+    _pair(pdf, "Paid", _money(-invoice.amount_paid, currency))
+    _pair(pdf, "Balance due", _money(invoice.balance_due, currency), bold=True)
+
+    if invoice.payments:
+        _heading(pdf, "Payments")
+        _table(
+            pdf,
+            ["Date", "Method", "Reference", "Amount"],
+            [
+                [
+                    payment.paid_at.date().isoformat(),
+                    payment.method.value.replace("_", " "),
+                    payment.reference or "",
+                    _money(payment.amount, currency),
+                ]
+                for payment in invoice.payments
+            ],
+            widths=[30, 35, 75, 40],
+            align="LLLR",
+        )
+    if invoice.credit_notes:
+        _heading(pdf, "Credit notes")
+        _table(
+            pdf,
+            ["Number", "Date", "Reason", "Total"],
+            [
+                [note.number, note.issue_date.isoformat(), note.reason, _money(note.total, currency)]
+                for note in invoice.credit_notes
+            ],
+            widths=[35, 25, 80, 40],
+            align="LLLR",
+        )
+    if invoice.notes:
+        _heading(pdf, "Notes")
+        pdf.multi_cell(0, 5, latin1(invoice.notes), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if invoice.status == InvoiceStatus.VOID and invoice.void_reason:
+        _heading(pdf, "Voided")
+        pdf.multi_cell(0, 5, latin1(invoice.void_reason), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
