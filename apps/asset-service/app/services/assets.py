@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..schemas.asset import AssetCreate, AssetUpdate
 from .depreciation import DepreciationMethod
-from .schedules import accumulated_at, book_value, regenerate_schedule
+from .schedules import accumulated_at, book_value, latest_accumulated, regenerate_schedule
 
 EARLIEST_PURCHASE = dt.date(1900, 1, 1)
 # Inputs the schedule is computed from: changing any of them rebuilds it.
@@ -402,13 +402,7 @@ async def summary(session: AsyncSession, *, at: dt.date) -> dict[str, Any]:
             .order_by(AssetCategory.name)
         )
     ]
-    latest = (
-        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
-        .where(DepreciationEntry.period_end <= at)
-        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
-        .distinct(DepreciationEntry.asset_id)
-        .subquery()
-    )
+    latest = latest_accumulated(at).subquery()
     totals = await session.execute(
         select(
             Asset.currency,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
@@ -133,7 +134,7 @@ async def due(
             MaintenanceLog.started_at.desc(),
             MaintenanceLog.id.desc(),
         )
-        .distinct(MaintenanceLog.asset_id)
+        .ext(distinct_on(MaintenanceLog.asset_id))
         .subquery()
     )
     base = (

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models import Asset, DepreciationEntry
@@ -53,6 +54,16 @@ async def schedule_of(session: AsyncSession, *, asset_id: int) -> Sequence[Depre
     return (await session.scalars(query)).all()
 
 
+def latest_accumulated(at: dt.date) -> Select[tuple[int, Decimal]]:
+    """Per asset, the accumulated depreciation of its latest period ending on or before ``at``."""
+    return (
+        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
+        .where(DepreciationEntry.period_end <= at)
+        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
+        .ext(distinct_on(DepreciationEntry.asset_id))
+    )
+
+
 async def accumulated_at(
     session: AsyncSession, *, asset_ids: Sequence[int], at: dt.date
 ) -> dict[int, Decimal]:
@@ -63,12 +74,7 @@ async def accumulated_at(
     """
     if not asset_ids:
         return {}
-    query = (
-        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
-        .where(DepreciationEntry.asset_id.in_(asset_ids), DepreciationEntry.period_end <= at)
-        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
-        .distinct(DepreciationEntry.asset_id)
-    )
+    query = latest_accumulated(at).where(DepreciationEntry.asset_id.in_(asset_ids))
     found = {row.asset_id: row.accumulated_depreciation for row in await session.execute(query)}
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
 
