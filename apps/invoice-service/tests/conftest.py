@@ -151,7 +151,9 @@ def line(
     return body
 
 
-def number_of(document: dict[str, Any], pattern: re.Pattern[str] = INVOICE_NUMBER) -> tuple[int, int]:
+def number_of(
+    document: dict[str, Any], pattern: re.Pattern[str] = INVOICE_NUMBER
+) -> tuple[int, int]:
     """(year, sequence number) of an invoice's or credit note's number."""
     match = pattern.match(document["number"] or "")
     assert match, f"bad number {document['number']!r}"

@@ -204,9 +204,7 @@ async def test_credit_notes_write_negative_tax_records(
         "/api/v1/tax-records", params={"from": day, "to": day}, headers=admin
     )
     assert response.status_code == 200, response.text
-    rows = {
-        Decimal(r["tax_rate"]): r for r in response.json()["items"] if r["currency"] == "NOK"
-    }
+    rows = {Decimal(r["tax_rate"]): r for r in response.json()["items"] if r["currency"] == "NOK"}
     assert set(rows) == {Decimal(25), Decimal(12)}
     net25, tax25, _ = expected_line("4", "25.00", 0, "25")
     assert money(rows[Decimal(25)]["taxable_amount"]) == net25 - credit_net

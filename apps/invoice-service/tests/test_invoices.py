@@ -116,7 +116,7 @@ async def test_dates_and_currency_default_from_today_and_the_customer(
 async def test_each_line_rounds_half_up_to_the_cent(make: Factory) -> None:
     invoice = await make.draft(lines=[line(1.5, 0.33, tax_rate=19)])
     row = invoice["lines"][0]
-    # 1.5 × 0.33 = 0.495 → 0.50; 19 % of 0.50 = 0.095 → 0.10.
+    # 1.5 x 0.33 = 0.495 → 0.50; 19 % of 0.50 = 0.095 → 0.10.
     assert row["net_amount"] == "0.50"
     assert row["tax_amount"] == "0.10"
     assert row["total"] == "0.60"
@@ -129,7 +129,7 @@ async def test_rounding_happens_per_line_not_on_the_sum(make: Factory) -> None:
     invoice = await make.draft(lines=lines)
     assert [r["net_amount"] for r in invoice["lines"]] == ["0.01", "0.01", "0.01"]
     assert invoice["subtotal"] == "0.03"
-    # Tax per line: 3 × round(0.01 × 50 %) = 3 × 0.01, not round(0.03 × 50 %) = 0.02.
+    # Tax per line: 3 x round(0.01 x 50 %) = 3 x 0.01, not round(0.03 x 50 %) = 0.02.
     taxed = await make.draft(lines=[line("1", "0.01", tax_rate=50) for _ in range(3)])
     assert taxed["tax_total"] == "0.03"
     assert_totals_are_sums_of_lines(taxed)

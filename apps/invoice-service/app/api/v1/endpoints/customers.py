@@ -1,0 +1,59 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from tb_platform.db import SessionDep
+from tb_platform.paging import ListParamsDep, Page
+
+from ....core.permissions import ReadCustomers, WriteCustomers
+from ....models import Customer
+from ....schemas.customer import CustomerCreate, CustomerPublic, CustomerUpdate
+from ....services import customers as service
+from ...deps import ReadableCustomer, WritableCustomer
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+
+def _public(customer: Customer) -> CustomerPublic:
+    return CustomerPublic.model_validate(customer)
+
+
+@router.get("", response_model=Page[CustomerPublic])
+async def list_customers(
+    _: ReadCustomers,
+    session: SessionDep,
+    params: ListParamsDep,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Name, email or tax id contains")
+    ] = None,
+) -> Page[CustomerPublic]:
+    """Sort by ``name`` (default), ``id`` or ``created_at``; prefix ``-`` for descending."""
+    result = await service.list_customers(session, params=params, q=q)
+    return result.to_page(_public)
+
+
+@router.post("", response_model=CustomerPublic, status_code=status.HTTP_201_CREATED)
+async def create_customer(
+    body: CustomerCreate, _: WriteCustomers, session: SessionDep
+) -> CustomerPublic:
+    return _public(await service.create_customer(session, data=body))
+
+
+@router.get("/{customer_id}", response_model=CustomerPublic)
+async def read_customer(customer: ReadableCustomer) -> CustomerPublic:
+    return _public(customer)
+
+
+@router.patch("/{customer_id}", response_model=CustomerPublic)
+async def update_customer(
+    body: CustomerUpdate, customer: WritableCustomer, session: SessionDep
+) -> CustomerPublic:
+    """Change some fields; existing invoices keep their currency and dates."""
+    return _public(await service.update_customer(session, customer=customer, changes=body))
+
+
+@router.delete("/{customer_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_customer(customer: WritableCustomer, session: SessionDep) -> Response:
+    """Delete a customer that has no invoices (else 409 ``customer_has_invoices``)."""
+    await service.delete_customer(session, customer=customer)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
