@@ -58,7 +58,7 @@ def load(url: str, rows: int) -> None:
                  purchase_cost, salvage_value, currency, useful_life_months,
                  depreciation_method, assigned_employee_id, created_by, updated_by)
             SELECT 'AST-' || lpad(n::text, 7, '0'), 'Asset ' || md5(n::text),
-                   'SN' || (n * 7919 %% 1000003), 1 + n %% 20,
+                   'SN' || (n::bigint * 7919 %% 1000003), 1 + n %% 20,
                    CASE WHEN n %% 10 < 4 THEN 'assigned' ELSE 'in_stock' END,
                    DATE '2020-01-01' + (n %% 1500), 1200.00, 0, 'EUR', 36, 'straight_line',
                    CASE WHEN n %% 10 < 4 THEN 1 + n %% 5000 END, 'bench', 'bench'

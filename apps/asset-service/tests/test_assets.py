@@ -264,9 +264,7 @@ async def test_patch_changes_only_what_is_sent_and_records_who(
 async def test_a_change_of_cost_regenerates_the_schedule(
     client: httpx.AsyncClient, manager: dict[str, str], make: Factory
 ) -> None:
-    asset = await make.asset(
-        purchase_cost="1200.00", salvage_value="200.00", useful_life_months=10
-    )
+    asset = await make.asset(purchase_cost="1200.00", salvage_value="200.00", useful_life_months=10)
     before = (await client.get(f"{ASSETS}/{asset['id']}/depreciation", headers=manager)).json()
     assert sum(money(r["depreciation_amount"]) for r in before["items"]) == Decimal("1000.00")
 
@@ -298,7 +296,9 @@ async def test_status_can_move_between_in_stock_and_retired_only(
     )
     assert retired.status_code == 200, retired.text
     assert retired.json()["status"] == "retired"
-    back = await client.patch(f"{ASSETS}/{asset['id']}", json={"status": "in_stock"}, headers=manager)
+    back = await client.patch(
+        f"{ASSETS}/{asset['id']}", json={"status": "in_stock"}, headers=manager
+    )
     assert back.json()["status"] == "in_stock"
 
     for status in ("assigned", "in_maintenance", "disposed"):
@@ -310,7 +310,9 @@ async def test_status_can_move_between_in_stock_and_retired_only(
 
     # An assigned asset is not retired behind its holder's back.
     held = await make.assign(await make.asset(), staff.alice)
-    refused = await client.patch(f"{ASSETS}/{held['id']}", json={"status": "retired"}, headers=manager)
+    refused = await client.patch(
+        f"{ASSETS}/{held['id']}", json={"status": "retired"}, headers=manager
+    )
     assert refused.status_code == 409, refused.text
 
 
@@ -350,7 +352,9 @@ async def test_list_filters_by_status_category_holder_and_text(
 ) -> None:
     laptops = await make.category(name="Laptops", code="LAP")
     cars = await make.category(name="Cars", code="CAR")
-    dell = await make.asset(laptops, name="Dell Latitude", asset_tag="LAP-100", serial_number="DX-1")
+    dell = await make.asset(
+        laptops, name="Dell Latitude", asset_tag="LAP-100", serial_number="DX-1"
+    )
     mac = await make.asset(laptops, name="MacBook Pro", asset_tag="LAP-200", serial_number="C02XYZ")
     van = await make.asset(cars, name="Delivery Van", asset_tag="CAR-001", serial_number="VIN123")
     electric = await make.asset(cars, name="100% Electric", asset_tag="CAR-002")
@@ -471,6 +475,4 @@ async def test_offset_and_cursor_paging_see_every_asset_once(
         response = await client.get(ASSETS, params={"cursor": junk}, headers=manager)
         assert fields_of(response) == ["cursor"], junk
     assert fields_of(await client.get(ASSETS, params={"limit": 0}, headers=manager)) == ["limit"]
-    assert fields_of(await client.get(ASSETS, params={"offset": -1}, headers=manager)) == [
-        "offset"
-    ]
+    assert fields_of(await client.get(ASSETS, params={"offset": -1}, headers=manager)) == ["offset"]

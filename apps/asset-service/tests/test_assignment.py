@@ -161,9 +161,7 @@ async def test_when_the_employee_service_is_down_nothing_is_written(
     staff: Staff,
 ) -> None:
     asset = await make.asset()
-    app.state.settings = settings.model_copy(
-        update={"employee_service_url": "http://127.0.0.1:9"}
-    )
+    app.state.settings = settings.model_copy(update={"employee_service_url": "http://127.0.0.1:9"})
     try:
         response = await client.post(
             f"{ASSETS}/{asset['id']}/assign",

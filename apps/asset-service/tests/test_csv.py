@@ -91,7 +91,7 @@ async def test_a_good_file_imports_every_row_with_the_usual_defaults(
                 "depreciation_method": "declining_balance",
                 "declining_rate": "30",
                 "salvage_value": "",
-                "notes": "Lease buy-out, \"as is\"",
+                "notes": 'Lease buy-out, "as is"',
             },
             {
                 "name": "Monitor, 27 inch",
@@ -224,7 +224,10 @@ async def test_a_malformed_file_is_refused(
     for content, why in (
         (to_csv([row]), "the required purchase_cost column is missing"),
         (to_csv([{**row, "purchase_cost": "1", "colour": "red"}]), "an unknown column"),
-        (to_csv([{**row, "purchase_cost": "1"}]).replace(b"Saw", "Säge".encode("latin-1")), "latin-1"),
+        (
+            to_csv([{**row, "purchase_cost": "1"}]).replace(b"Saw", "Säge".encode("latin-1")),
+            "latin-1",
+        ),
         (b"", "an empty file"),
         (b"\xff\xfe\x00n\x00a\x00m\x00e", "UTF-16"),
     ):
@@ -320,7 +323,7 @@ async def test_an_export_can_be_imported_again(
         await make.asset(category, name="Plain", purchase_cost="100.00"),
         await make.asset(
             category,
-            name="Declining, quoted \"name\"",
+            name='Declining, quoted "name"',
             purchase_cost="5000.00",
             salvage_value="250.00",
             depreciation_method="declining_balance",

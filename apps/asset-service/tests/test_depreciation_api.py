@@ -1,5 +1,6 @@
 """The depreciation schedule and book values, as the API shows them."""
 
+import itertools
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -125,9 +126,7 @@ async def test_a_declining_schedule_never_goes_below_salvage_and_sums_exactly(
     assert money(items[0]["depreciation_amount"]) == first
     # Declining charges never grow from one month to the next (the last absorbs rounding).
     amounts = [money(i["depreciation_amount"]) for i in items[:-1]]
-    assert all(
-        later <= earlier + Decimal("0.01") for earlier, later in zip(amounts, amounts[1:], strict=False)
-    )
+    assert all(later <= earlier + Decimal("0.01") for earlier, later in itertools.pairwise(amounts))
 
 
 async def test_a_zero_decimal_currency_depreciates_in_whole_units(
@@ -220,8 +219,12 @@ async def test_todays_book_value_is_on_the_asset_and_the_default_of_book_value(
     prev_year, prev_month = add_months(now.year, now.month, -1)
     last = month_end(prev_year, prev_month)
     eve = last - timedelta(days=1)
-    at_end = money((await _book_value(client, manager, asset, last.isoformat())).json()["book_value"])
-    at_eve = money((await _book_value(client, manager, asset, eve.isoformat())).json()["book_value"])
+    at_end = money(
+        (await _book_value(client, manager, asset, last.isoformat())).json()["book_value"]
+    )
+    at_eve = money(
+        (await _book_value(client, manager, asset, eve.isoformat())).json()["book_value"]
+    )
     assert at_end == book_value_at(cost, rows, last)
     assert at_eve == book_value_at(cost, rows, eve)
     assert at_eve > at_end
@@ -255,7 +258,9 @@ async def test_the_schedule_follows_every_change_of_its_inputs(
         ], change
 
     switched = await client.patch(
-        path, json={"depreciation_method": "declining_balance", "declining_rate": 30}, headers=manager
+        path,
+        json={"depreciation_method": "declining_balance", "declining_rate": 30},
+        headers=manager,
     )
     assert switched.status_code == 200, switched.text
     schedule = await _schedule(client, manager, asset)

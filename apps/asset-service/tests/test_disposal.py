@@ -84,9 +84,7 @@ async def test_selling_for_nothing_is_a_loss_of_the_whole_book_value(
 ) -> None:
     asset = await _asset(make)
     disposed = await make.dispose(asset, date="2024-08-31", proceeds=0, reason="Scrapped")
-    expected = book_value_at(
-        COST, straight_line(COST, SALVAGE, LIFE, PURCHASED), date(2024, 8, 31)
-    )
+    expected = book_value_at(COST, straight_line(COST, SALVAGE, LIFE, PURCHASED), date(2024, 8, 31))
     # 2024-08-31 is a month end, so August counts in full either way.
     assert money(disposed["book_value_at_disposal"]) == expected
     assert money(disposed["gain_loss"]) == -expected

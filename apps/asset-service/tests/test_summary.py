@@ -40,7 +40,9 @@ async def test_the_summary_counts_everything_and_values_what_is_still_held(
     ]
     await make.assign(assets[1], staff.alice)
     await make.open_maintenance(assets[2])
-    await client.patch(f"{API}/assets/{assets[3]['id']}", json={"status": "retired"}, headers=manager)
+    await client.patch(
+        f"{API}/assets/{assets[3]['id']}", json={"status": "retired"}, headers=manager
+    )
     await make.dispose(assets[4], date="2025-01-31", proceeds="12000")
     current = [await make.get(asset) for asset in assets]
 

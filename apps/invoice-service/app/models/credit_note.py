@@ -49,7 +49,9 @@ class CreditNoteLine(TableModel, table=True):
     """What a credit note credits: a quantity of an invoice line, or an amount at a tax rate."""
 
     __tablename__ = "credit_note_lines"
-    __table_args__ = (CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     credit_note_id: int = Field(

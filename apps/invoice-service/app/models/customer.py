@@ -12,9 +12,7 @@ class Customer(TableModel, table=True):
 
     __tablename__ = "customers"
     __table_args__ = (
-        CheckConstraint(
-            "payment_terms_days BETWEEN 0 AND 365", name="payment_terms_days_range"
-        ),
+        CheckConstraint("payment_terms_days BETWEEN 0 AND 365", name="payment_terms_days_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

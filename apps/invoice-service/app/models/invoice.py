@@ -83,7 +83,7 @@ class Invoice(TableModel, table=True):
     # Payments less refunds.
     amount_paid: Decimal = _money(server_default="0")  # type: ignore[assignment]
     credited_total: Decimal = _money(server_default="0")  # type: ignore[assignment]
-    # total − credited_total − amount_paid, kept as a column for the reports and checked above.
+    # total - credited_total - amount_paid, kept as a column for the reports and checked above.
     balance_due: Decimal = _money(server_default="0")  # type: ignore[assignment]
     issued_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     voided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))

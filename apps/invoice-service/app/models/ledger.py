@@ -1,6 +1,14 @@
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, PrimaryKeyConstraint, String
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+)
 from sqlmodel import Field
 
 from tb_platform.columns import created_at_field
@@ -23,7 +31,9 @@ class TaxRecord(TableModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    source: TaxSource = Field(sa_column=Column(string_enum(TaxSource, "tax_source"), nullable=False))
+    source: TaxSource = Field(
+        sa_column=Column(string_enum(TaxSource, "tax_source"), nullable=False)
+    )
     invoice_id: int = Field(
         sa_column=Column(
             Integer,

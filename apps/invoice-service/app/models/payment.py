@@ -43,7 +43,9 @@ class Payment(TableModel, table=True):
         sa_column=Column(string_enum(PaymentKind, "payment_kind"), nullable=False),
     )
     amount: Decimal = Field(sa_column=Column(MONEY, nullable=False))
-    paid_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    paid_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
     method: PaymentMethod = Field(
         sa_column=Column(string_enum(PaymentMethod, "payment_method"), nullable=False)
     )

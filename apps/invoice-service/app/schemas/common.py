@@ -10,7 +10,9 @@ from tb_platform.money import decimal_type
 from tb_platform.types import trimmed
 
 # A decimal as it leaves the API: a string ("1234.50"), whatever its sign.
-Amount = Annotated[Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")]
+Amount = Annotated[
+    Decimal, PlainSerializer(lambda value: str(value), return_type=str, when_used="json")
+]
 
 Quantity = decimal_type(max_digits=12, decimal_places=3, gt=0)
 

@@ -30,7 +30,7 @@ def line_amounts(
     tax_rate: Decimal,
     currency: str,
 ) -> LineAmounts:
-    """``net = round(q × price × (1 − discount/100))``, ``tax = round(net × rate/100)``."""
+    """``net = round(q * price * (1 - discount/100))``, ``tax = round(net * rate/100)``."""
     with localcontext() as context:
         context.prec = 60  # exact for every input the validators let through
         net = round_money(quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED, currency)

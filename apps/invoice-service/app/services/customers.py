@@ -60,9 +60,7 @@ async def update_customer(
 
 async def delete_customer(session: AsyncSession, *, customer: Customer) -> None:
     """Delete a customer that was never invoiced (invoices are part of the books)."""
-    has_invoices = await session.scalar(
-        select(exists().where(Invoice.customer_id == customer.id))
-    )
+    has_invoices = await session.scalar(select(exists().where(Invoice.customer_id == customer.id)))
     if has_invoices:
         raise Conflict(
             f"Customer {customer.id} has invoices and cannot be deleted",

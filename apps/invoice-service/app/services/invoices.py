@@ -290,7 +290,9 @@ async def issue_invoice(session: AsyncSession, *, invoice_id: int, actor: str) -
     invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
     _ensure_draft(invoice, "issued")
     if not invoice.lines:
-        raise Conflict("An invoice needs at least one line to be issued", code="invoice_has_no_lines")
+        raise Conflict(
+            "An invoice needs at least one line to be issued", code="invoice_has_no_lines"
+        )
     assert invoice.id is not None
     invoice.number = await next_number(
         session, kind=SequenceKind.INVOICE, year=invoice.issue_date.year

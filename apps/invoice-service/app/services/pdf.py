@@ -16,21 +16,21 @@ from .invoices import tax_by_rate
 
 _TRANSLITERATE = str.maketrans(
     {
-        "€": "EUR",
-        "–": "-",
-        "—": "-",
-        "‘": "'",
-        "’": "'",
-        "‚": ",",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "…": "...",
-        "•": "*",
+        "\u20ac": "EUR",  # euro sign
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": ",",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2026": "...",
+        "\u2022": "*",  # bullet
         "\u00a0": " ",
         "\u2009": " ",
         "\u202f": " ",
-        "™": "(TM)",
+        "\u2122": "(TM)",
         "\t": " ",
     }
 )
@@ -70,7 +70,11 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 
 def _table(
-    pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], align: str
+    pdf: FPDF,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    align: str,
 ) -> None:
     pdf.set_font("Helvetica", size=8.5)
     with pdf.table(
@@ -112,7 +116,9 @@ def render_invoice(invoice: Invoice, settings: InvoiceSettings) -> bytes:
     pdf.cell(0, 8, latin1(settings.company_name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Helvetica", size=9)
     pdf.cell(0, 5, latin1(settings.company_address), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.cell(0, 5, latin1(f"Tax ID: {settings.company_tax_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        0, 5, latin1(f"Tax ID: {settings.company_tax_id}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.ln(4)
     pdf.set_font("Helvetica", style="B", size=14)
     label = "INVOICE" if invoice.status != InvoiceStatus.VOID else "INVOICE (VOID)"
@@ -212,7 +218,12 @@ def render_invoice(invoice: Invoice, settings: InvoiceSettings) -> bytes:
             pdf,
             ["Number", "Date", "Reason", "Total"],
             [
-                [note.number, note.issue_date.isoformat(), note.reason, _money(note.total, currency)]
+                [
+                    note.number,
+                    note.issue_date.isoformat(),
+                    note.reason,
+                    _money(note.total, currency),
+                ]
                 for note in invoice.credit_notes
             ],
             widths=[35, 25, 80, 40],

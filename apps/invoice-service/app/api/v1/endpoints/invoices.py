@@ -95,9 +95,7 @@ async def update_invoice(
 
 
 @router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_invoice(
-    invoice_id: InvoiceId, _: WriteInvoices, session: SessionDep
-) -> Response:
+async def delete_invoice(invoice_id: InvoiceId, _: WriteInvoices, session: SessionDep) -> Response:
     """Drafts only (else 409 ``invoice_not_draft``)."""
     await service.delete_invoice(session, invoice_id=invoice_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -34,7 +34,9 @@ async def list_payments(invoice: ReadableInvoice, session: SessionDep) -> Page[P
     """Payments and refunds (negative amounts), oldest first."""
     assert invoice.id is not None
     payments = await service.list_payments(session, invoice_id=invoice.id)
-    return Page(items=[_public(p) for p in payments], total=len(payments), limit=len(payments), offset=0)
+    return Page(
+        items=[_public(p) for p in payments], total=len(payments), limit=len(payments), offset=0
+    )
 
 
 @router.post("", response_model=PaymentPublic, status_code=status.HTTP_201_CREATED)
