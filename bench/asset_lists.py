@@ -61,7 +61,7 @@ def load(url: str, rows: int) -> None:
                    'SN' || (n::bigint * 7919 %% 1000003), 1 + n %% 20,
                    CASE WHEN n %% 10 < 4 THEN 'assigned' ELSE 'in_stock' END,
                    DATE '2020-01-01' + (n %% 1500), 1200.00, 0, 'EUR', 36, 'straight_line',
-                   CASE WHEN n %% 10 < 4 THEN 1 + n %% 5000 END, 'bench', 'bench'
+                   CASE WHEN n %% 10 < 4 THEN 1 + n %% greatest(%(rows)s / 100, 1) END, 'bench', 'bench'
             FROM generate_series(1, %(rows)s) AS n
             """,
             {"rows": rows},

@@ -148,6 +148,7 @@ def _body(category_id: int, **change: Any) -> dict[str, Any]:
         ({"category_id": 2**31}, "category_id"),
         ({"depreciation_method": "declining_balance"}, "declining_rate"),
         ({"depreciation_method": "straight_line", "declining_rate": 20}, "declining_rate"),
+        ({"declining_rate": 20}, "declining_rate"),  # the category's method is straight line
         ({"depreciation_method": "declining_balance", "declining_rate": 0}, "declining_rate"),
         ({"depreciation_method": "declining_balance", "declining_rate": 101}, "declining_rate"),
         ({"depreciation_method": "sum_of_digits"}, "depreciation_method"),
@@ -167,7 +168,8 @@ async def test_bad_asset_input_is_422_naming_the_field(
     field: str,
 ) -> None:
     category = await make.category()
-    response = await client.post(ASSETS, json=_body(category["id"], **change), headers=manager)
+    body = {**_body(category["id"]), **change}
+    response = await client.post(ASSETS, json=body, headers=manager)
     assert fields_of(response) == [field]
 
 
@@ -471,8 +473,106 @@ async def test_offset_and_cursor_paging_see_every_asset_once(
         assert len(seen) == len(set(seen)) == 11, sort
         assert set(seen) == expected
 
+    by_name = (
+        await client.get(ASSETS, params={"limit": 3, "sort": "name"}, headers=manager)
+    ).json()
+    other_sort = await client.get(
+        ASSETS, params={"cursor": by_name["next_cursor"], "sort": "-purchase_cost"}, headers=manager
+    )
+    assert fields_of(other_sort) == ["cursor"]
+    both = await client.get(
+        ASSETS, params={"cursor": by_name["next_cursor"], "offset": 3}, headers=manager
+    )
+    assert fields_of(both) == ["cursor"]
     for junk in ("!!junk", "eyJmb28iOiAxfQ", "e30"):
         response = await client.get(ASSETS, params={"cursor": junk}, headers=manager)
         assert fields_of(response) == ["cursor"], junk
     assert fields_of(await client.get(ASSETS, params={"limit": 0}, headers=manager)) == ["limit"]
     assert fields_of(await client.get(ASSETS, params={"offset": -1}, headers=manager)) == ["offset"]
+
+
+async def test_junk_in_any_query_or_path_is_a_client_error_never_a_500(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    asset = await make.asset()
+    aid = asset["id"]
+    wrong: list[str] = []
+
+    async def expect(expected: str, method: str, path: str, **kw: Any) -> None:
+        try:
+            response = await client.request(method, path, headers=manager, **kw)
+        except Exception as exc:  # raised through the test transport: a 500 in production
+            wrong.append(f"{method} {path} {kw}: 500 ({type(exc).__name__})")
+            return
+        status = response.status_code
+        if (
+            (expected == "4xx" and not 400 <= status < 500)
+            or (expected == "422" and status != 422)
+            or status >= 500
+        ):
+            wrong.append(f"{method} {path} {kw}: {status} {response.text[:200]}")
+
+    for path, params in (
+        (ASSETS, {"q": "nul\x00"}),
+        (ASSETS, {"status": "in_stock\x00"}),
+        (ASSETS, {"category_id": "abc"}),
+        (ASSETS, {"category_id": "-1"}),
+        (ASSETS, {"limit": "99999999999999999999"}),
+        (ASSETS, {"offset": "2147483648"}),
+        (ASSETS, {"sort": "-"}),
+        (ASSETS, {"sort": "name\x00"}),
+        (ASSETS, {"cursor": "\x00"}),
+        (f"{API}/assets/export", {"q": "nul\x00"}),
+        (f"{API}/assets/export", {"status": "bogus"}),
+        (f"{ASSETS}/{aid}/book-value", {"at": "0001-01-01"}),
+        (f"{ASSETS}/{aid}/book-value", {"at": "2024-1-1"}),
+        (f"{API}/maintenance/due", {"before": "not-a-date"}),
+        (f"{API}/categories", {"limit": "-5"}),
+        (f"{ASSETS}/99999999999999999999", {}),
+        (f"{ASSETS}/-1/history", {}),
+    ):
+        await expect("4xx", "GET", path, params=params)
+    await expect("any", "GET", ASSETS, params={"q": "x" * 5000})  # 200 or 422, never 500
+    for path, params in (
+        (f"{ASSETS}/{aid}/book-value", {"at": "9999-12-31"}),
+        (f"{API}/maintenance/due", {"before": "0001-01-01"}),
+        (f"{API}/maintenance/due", {"before": "9999-12-31"}),
+        (ASSETS, {"q": "'; DROP TABLE assets; --"}),
+    ):
+        response = await client.get(path, params=params, headers=manager)
+        if response.status_code != 200:
+            wrong.append(f"GET {path} {params}: {response.status_code} {response.text[:200]}")
+    for body in (
+        {"employee_id": "1; drop"},
+        {"employee_id": -1},
+        {"employee_id": 1.5},
+        {"employee_id": 7, "notes": "nul\x00"},
+    ):
+        await expect("422", "POST", f"{ASSETS}/{aid}/assign", json=body)
+    for body in (
+        {"purchase_cost": "1e400"},
+        {"purchase_cost": "1000000000000.00"},
+        {"purchase_date": "0000-01-01"},
+        {"useful_life_months": 2**31},
+        {"location": "x" * 100_000},
+        {"currency": "eur\x00"},
+    ):
+        await expect("422", "PATCH", f"{ASSETS}/{aid}", json=body)
+    assert wrong == [], "\n".join(wrong)
+    assert (await make.get(asset)) == asset
+
+
+async def test_a_lower_cost_cannot_leave_the_salvage_above_it(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    asset = await make.asset(purchase_cost="1000.00", salvage_value="500.00")
+    response = await client.patch(
+        f"{ASSETS}/{asset['id']}", json={"purchase_cost": "400.00"}, headers=manager
+    )
+    assert response.status_code == 422, response.text
+    assert fields_of(response)[0] in ("purchase_cost", "salvage_value")
+    unknown = await client.patch(
+        f"{ASSETS}/{asset['id']}", json={"category_id": 999999}, headers=manager
+    )
+    assert fields_of(unknown) == ["category_id"]
+    assert (await make.get(asset)) == asset

@@ -1,5 +1,7 @@
 """Handing assets to employees (checked with the real employee service) and taking them back."""
 
+import socket
+import time
 from datetime import datetime
 
 import httpx
@@ -207,4 +209,71 @@ async def test_a_failing_employee_service_is_503_too(
 
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "employee_service_unavailable"
+    assert (await make.get(asset))["status"] == "in_stock"
+
+
+async def test_an_employee_on_leave_can_still_be_given_an_asset(
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    employee_service: EmployeeService,
+) -> None:
+    away = employee_service.hire(first_name="On", last_name="Leave", status="on_leave")
+    assert away["status"] == "on_leave"
+    asset = await make.assign(await make.asset(), away)
+    assert asset["assigned_employee_id"] == away["id"]
+
+
+async def test_bad_assignment_input_names_the_field(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    asset = await make.asset()
+    bad_notes = await client.post(
+        f"{ASSETS}/{asset['id']}/assign",
+        json={"employee_id": staff.alice["id"], "notes": "nul\x00"},
+        headers=manager,
+    )
+    assert fields_of(bad_notes) == ["notes"]
+    await make.assign(asset, staff.alice)
+    bad_return = await client.post(
+        f"{ASSETS}/{asset['id']}/return", json={"notes": "nul\x00"}, headers=manager
+    )
+    assert fields_of(bad_return) == ["notes"]
+    assert (await make.get(asset))["status"] == "assigned"
+
+
+async def test_a_hanging_employee_service_times_out_as_503(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    settings: AssetSettings,
+    staff: Staff,
+) -> None:
+    """A service that accepts the connection but never answers: the timeout setting applies."""
+    asset = await make.asset()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        app.state.settings = settings.model_copy(
+            update={
+                "employee_service_url": f"http://127.0.0.1:{port}",
+                "employee_service_timeout_seconds": 0.5,
+            }
+        )
+        started = time.monotonic()
+        try:
+            response = await client.post(
+                f"{ASSETS}/{asset['id']}/assign",
+                json={"employee_id": staff.alice["id"]},
+                headers=manager,
+            )
+        finally:
+            app.state.settings = settings
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "employee_service_unavailable"
+    assert elapsed < 4, elapsed
     assert (await make.get(asset))["status"] == "in_stock"

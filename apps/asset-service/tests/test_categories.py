@@ -1,5 +1,6 @@
 """Categories: the defaults an asset inherits; unique names and codes; no deleting one in use."""
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -182,3 +183,27 @@ async def test_unknown_and_out_of_range_category_ids(
     patched = await client.patch(f"{CATEGORIES}/999999", json={"name": "X"}, headers=manager)
     assert patched.status_code == 404
     assert (await client.delete(f"{CATEGORIES}/999999", headers=manager)).status_code == 404
+
+
+async def test_new_category_defaults_do_not_rewrite_existing_assets(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    category = await make.category(default_useful_life_months=24, default_salvage_percent="10")
+    asset = await make.asset(category, purchase_cost="2400.00")
+
+    changed = await client.patch(
+        f"{CATEGORIES}/{category['id']}",
+        json={"default_useful_life_months": 60, "default_salvage_percent": "50"},
+        headers=manager,
+    )
+    assert changed.status_code == 200, changed.text
+
+    after = await make.get(asset)
+    assert after["useful_life_months"] == 24
+    assert after["salvage_value"] == asset["salvage_value"]
+    schedule = await client.get(f"{API}/assets/{asset['id']}/depreciation", headers=manager)
+    assert len(schedule.json()["items"]) == 24
+    # A new asset takes the new defaults.
+    newer = await make.asset(category, purchase_cost="2400.00")
+    assert newer["useful_life_months"] == 60
+    assert Decimal(newer["salvage_value"]) == Decimal("1200.00")

@@ -285,3 +285,56 @@ async def test_the_schedule_follows_every_change_of_its_inputs(
     )
     assert both.status_code == 200, both.text
     assert (await _schedule(client, manager, asset))["method"] == "straight_line"
+
+
+@pytest.mark.parametrize(
+    ("method", "rate", "cost", "salvage", "life"),
+    [
+        ("straight_line", None, "100.00", "0", 600),  # 0.17 a month would overshoot
+        ("straight_line", None, "1.00", "0", 600),  # 0.00 a month, the last takes it all
+        ("straight_line", None, "0", "0", 12),
+        ("straight_line", None, "999999999999.99", "0.99", 600),
+        ("straight_line", None, "500.00", "500.00", 3),  # nothing to depreciate
+        ("double_declining_balance", None, "750.00", "0", 1),
+        ("double_declining_balance", None, "0.05", "0", 7),
+        ("declining_balance", "100", "1200.00", "0", 24),
+        ("declining_balance", "0.01", "1200.00", "100.00", 600),
+    ],
+)
+async def test_extreme_schedules_keep_every_rule(
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    method: str,
+    rate: str | None,
+    cost: str,
+    salvage: str,
+    life: int,
+) -> None:
+    fields: dict[str, Any] = {"depreciation_method": method}
+    if rate:
+        fields["declining_rate"] = rate
+    asset = await make.asset(
+        purchase_date="1990-02-28",
+        purchase_cost=cost,
+        salvage_value=salvage,
+        useful_life_months=life,
+        **fields,
+    )
+
+    items = (await _schedule(client, manager, asset))["items"]
+
+    cost_, salvage_ = Decimal(cost), Decimal(salvage)
+    assert len(items) == life
+    amounts = [money(i["depreciation_amount"]) for i in items]
+    assert sum(amounts) == cost_ - salvage_
+    assert all(amount >= 0 for amount in amounts), amounts
+    assert all(money(i["book_value"]) >= salvage_ for i in items)
+    assert money(items[-1]["book_value"]) == salvage_
+    assert items[0]["period"] == "1990-02"
+    assert items[0]["period_end"] == "1990-02-28"
+    year, month = add_months(1990, 2, life - 1)
+    assert items[-1]["period"] == f"{year:04d}-{month:02d}"
+    far = await _book_value(client, manager, asset, "9999-12-31")
+    assert far.status_code == 200, far.text
+    assert money(far.json()["book_value"]) == salvage_

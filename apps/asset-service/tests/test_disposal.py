@@ -179,3 +179,27 @@ async def test_bad_disposals_name_the_field_and_change_nothing(
     assert after["disposal_date"] is None
     schedule = (await client.get(f"{ASSETS}/{asset['id']}/depreciation", headers=manager)).json()
     assert len(schedule["items"]) == LIFE
+
+
+async def test_disposing_after_the_useful_life_keeps_the_whole_schedule(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    asset = await make.asset(
+        purchase_date="2023-01-10",
+        purchase_cost="1400.00",
+        salvage_value="100.00",
+        useful_life_months=6,
+        depreciation_method="straight_line",
+    )
+    disposed = await make.dispose(asset, date="2024-05-20", proceeds="250.00")
+
+    assert money(disposed["book_value_at_disposal"]) == Decimal("100.00")
+    assert money(disposed["gain_loss"]) == Decimal("150.00")
+    items = (await client.get(f"{ASSETS}/{asset['id']}/depreciation", headers=manager)).json()[
+        "items"
+    ]
+    expected = straight_line(Decimal("1400.00"), Decimal("100.00"), 6, date(2023, 1, 10))
+    assert [(i["period"], money(i["depreciation_amount"])) for i in items] == [
+        (row.period, row.amount) for row in expected
+    ]
+    assert sum(money(i["depreciation_amount"]) for i in items) == Decimal("1300.00")

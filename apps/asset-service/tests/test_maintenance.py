@@ -61,6 +61,13 @@ async def test_open_work_puts_an_asset_in_maintenance_until_it_is_completed(
     assert done["next_due_date"] == "2026-02-03"
     assert (await make.get(asset))["status"] == "in_stock"
 
+    # The next piece of work is completed without a body: now.
+    second = await make.open_maintenance(asset)
+    now_done = await client.post(
+        f"{ASSETS}/{asset['id']}/maintenance/{second['id']}/complete", headers=manager
+    )
+    assert now_done.status_code == 200, now_done.text
+    assert now_done.json()["completed_at"] is not None
     again = await client.post(
         f"{ASSETS}/{asset['id']}/maintenance/{log['id']}/complete", json={}, headers=manager
     )
@@ -80,12 +87,17 @@ async def test_an_assigned_asset_keeps_its_holder_through_maintenance(
     returned = await client.post(f"{ASSETS}/{asset['id']}/return", headers=manager)
     assert returned.status_code == 409, returned.text
 
-    # No body: completed now.
+    due_on = (today() + timedelta(days=5)).isoformat()
     completed = await client.post(
-        f"{ASSETS}/{asset['id']}/maintenance/{log['id']}/complete", headers=manager
+        f"{ASSETS}/{asset['id']}/maintenance/{log['id']}/complete",
+        json={"next_due_date": due_on},
+        headers=manager,
     )
     assert completed.status_code == 200, completed.text
     assert completed.json()["completed_at"] is not None
+    assert completed.json()["next_due_date"] == due_on
+    due = (await client.get(DUE, headers=manager)).json()["items"]
+    assert [(i["asset_id"], i["log_id"]) for i in due] == [(asset["id"], log["id"])]
     after = await make.get(asset)
     assert after["status"] == "assigned"
     assert after["assigned_employee_id"] == staff.carol["id"]

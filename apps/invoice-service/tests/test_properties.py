@@ -4,7 +4,7 @@ The expected values are computed here with ``Decimal`` and ROUND_HALF_UP from th
 never taken from the service.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -137,3 +137,112 @@ async def test_random_payment_sequences_keep_the_balance(
         else:
             assert current["status"] == "issued"
         assert sum(money(p["amount"]) for p in current["payments"]) == paid
+
+
+CREDITS = st.lists(
+    st.one_of(
+        st.tuples(st.just("line"), st.integers(0, 2), st.just(0)),
+        st.tuples(st.just("amount"), st.integers(0, 2), st.integers(1, 30_000)),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    specs=st.lists(
+        st.tuples(st.integers(1, 5), st.integers(100, 20_000), st.sampled_from([0, 10, 20])),
+        min_size=1,
+        max_size=3,
+    ),
+    paid_share=st.integers(0, 100),
+    credits=CREDITS,
+)
+async def test_random_credit_notes_keep_balance_payments_and_refunds_consistent(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    specs: list[tuple[int, int, int]],
+    paid_share: int,
+    credits: list[tuple[str, int, int]],
+) -> None:
+    make = Factory(client, admin)
+    lines = [
+        {
+            "description": f"Item {n}",
+            "quantity": str(q),
+            "unit_price": str(Decimal(cents).scaleb(-2)),
+            "tax_rate": str(rate),
+        }
+        for n, (q, cents, rate) in enumerate(specs)
+    ]
+    invoice = await make.issued(lines=lines)
+    line_totals = [
+        expected_line(sent["quantity"], sent["unit_price"], 0, sent["tax_rate"])[2]
+        for sent in lines
+    ]
+    total = sum(line_totals, Decimal(0))
+    assert money(invoice["total"]) == total
+    invoiced_at: dict[Decimal, Decimal] = {}
+    for sent, line_total in zip(lines, line_totals, strict=True):
+        rate = Decimal(sent["tax_rate"])
+        invoiced_at[rate] = invoiced_at.get(rate, Decimal(0)) + line_total
+    rates = sorted(invoiced_at)
+
+    paid = round_half_up_cents(total * paid_share / 100)
+    if paid > 0:
+        await make.pay(invoice["id"], str(paid))
+    credited = Decimal(0)
+    credited_at = dict.fromkeys(rates, Decimal(0))
+    credited_lines: set[int] = set()
+    url = f"{INVOICES}/{invoice['id']}/credit-notes"
+
+    for kind, index, cents in credits:
+        if kind == "line":
+            index %= len(lines)
+            amount = line_totals[index]
+            rate = Decimal(lines[index]["tax_rate"])
+            body: dict[str, Any] = {
+                "reason": "r",
+                "lines": [{"line_id": invoice["lines"][index]["id"]}],
+            }
+            allowed = index not in credited_lines and amount <= total - credited
+        else:
+            rate = rates[index % len(rates)]
+            amount = Decimal(cents).scaleb(-2)
+            body = {"reason": "r", "amount": str(amount), "tax_rate": str(rate)}
+            # Never more than is still creditable, in all and at that rate.
+            allowed = amount <= total - credited and amount <= invoiced_at[rate] - credited_at[rate]
+        response = await client.post(url, json=body, headers=admin)
+        if not allowed:
+            assert response.status_code == 422, (body, response.text)
+            continue
+        assert response.status_code == 201, (body, response.text)
+        note = response.json()
+        assert money(note["total"]) == amount
+        if kind == "amount":
+            net = round_half_up_cents(amount * 100 / (100 + rate))
+            assert (money(note["subtotal"]), money(note["tax_total"])) == (net, amount - net)
+        else:
+            credited_lines.add(index)
+        owed = total - credited - paid
+        refund = max(Decimal(0), amount - owed)
+        assert money(note["refund_amount"]) == refund
+        credited += amount
+        credited_at[rate] += amount
+        paid -= refund
+
+        current = await make.get(invoice["id"])
+        assert money(current["credited_total"]) == credited
+        assert money(current["amount_paid"]) == paid
+        assert money(current["balance_due"]) == total - credited - paid
+        if total - credited - paid == 0:
+            assert current["status"] == "paid"
+        elif paid > 0:
+            assert current["status"] == "partially_paid"
+        else:
+            assert current["status"] == "issued"
+
+
+def round_half_up_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound
@@ -15,6 +15,8 @@ from ..services.customers import require_customer
 from ..services.invoices import get_invoice
 
 InvoiceId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
+# A list's ``q``: NUL characters cannot reach PostgreSQL text, so they are a 422 here.
+SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 CustomerId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
 
 

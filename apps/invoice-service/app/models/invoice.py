@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from sqlalchemy import (
     CheckConstraint,
@@ -29,7 +29,7 @@ def utc_today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def _money(**kw: object) -> object:
+def _money(**kw: Any) -> Any:
     return Field(default=Decimal("0.00"), sa_column=Column(MONEY, nullable=False, **kw))
 
 
@@ -77,14 +77,14 @@ class Invoice(TableModel, table=True):
     notes: str | None = Field(default=None, max_length=2000)
     # Soft reference to the responsible employee (employee-service owns employees).
     employee_id: int | None = Field(default=None, index=True)
-    subtotal: Decimal = _money(server_default="0")  # type: ignore[assignment]
-    tax_total: Decimal = _money(server_default="0")  # type: ignore[assignment]
-    total: Decimal = _money(server_default="0", index=True)  # type: ignore[assignment]
+    subtotal: Decimal = _money(server_default="0")
+    tax_total: Decimal = _money(server_default="0")
+    total: Decimal = _money(server_default="0", index=True)
     # Payments less refunds.
-    amount_paid: Decimal = _money(server_default="0")  # type: ignore[assignment]
-    credited_total: Decimal = _money(server_default="0")  # type: ignore[assignment]
+    amount_paid: Decimal = _money(server_default="0")
+    credited_total: Decimal = _money(server_default="0")
     # total - credited_total - amount_paid, kept as a column for the reports and checked above.
-    balance_due: Decimal = _money(server_default="0")  # type: ignore[assignment]
+    balance_due: Decimal = _money(server_default="0")
     issued_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     voided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     void_reason: str | None = Field(default=None, max_length=500)

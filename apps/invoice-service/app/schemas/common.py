@@ -20,9 +20,16 @@ Quantity = decimal_type(max_digits=12, decimal_places=3, gt=0)
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
+# Nothing the company records predates this; it also keeps clear of 0001-01-01, which the driver
+# would store as -infinity.
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
 def _not_in_future(value: dt.datetime) -> dt.datetime:
     if value > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
         raise ValueError("must not be in the future")
+    if value < EARLIEST:
+        raise ValueError("must not be before 1900-01-01")
     return value
 
 

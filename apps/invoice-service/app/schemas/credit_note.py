@@ -13,9 +13,7 @@ MAX_CREDIT_LINES = 500
 
 class CreditLineInput(InputModel):
     line_id: Id
-    quantity: Quantity | None = Field(  # type: ignore[valid-type]
-        default=None, description="The whole line when absent"
-    )
+    quantity: Quantity | None = Field(default=None, description="The whole line when absent")
 
 
 class CreditNoteCreate(InputModel):
@@ -24,7 +22,7 @@ class CreditNoteCreate(InputModel):
     reason: Reason
     lines: list[CreditLineInput] | None = Field(default=None, max_length=MAX_CREDIT_LINES)
     amount: PositiveMoney | None = None
-    tax_rate: Percent | None = Field(  # type: ignore[valid-type]
+    tax_rate: Percent | None = Field(
         default=None,
         description="One of the invoice's tax rates; may be left out when it has only one",
     )

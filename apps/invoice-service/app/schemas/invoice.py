@@ -21,10 +21,10 @@ Notes = Annotated[str, trimmed(2000, min_length=0)]
 
 class LineInput(InputModel):
     description: Description
-    quantity: Quantity  # type: ignore[valid-type]
+    quantity: Quantity
     unit_price: Money
-    discount_percent: Percent = Decimal(0)  # type: ignore[valid-type]
-    tax_rate: Percent = Decimal(0)  # type: ignore[valid-type]
+    discount_percent: Percent = Decimal(0)
+    tax_rate: Percent = Decimal(0)
 
 
 class InvoiceCreate(InputModel):

@@ -25,8 +25,12 @@ class CurrencyTotals(BaseModel):
     outstanding: Amount
 
 
-class MonthTotals(CurrencyTotals):
+class MonthTotals(BaseModel):
     month: str = Field(description="YYYY-MM")
+    currency: str
+    invoiced: Amount
+    collected: Amount
+    outstanding: Amount
 
 
 class Summary(BaseModel):

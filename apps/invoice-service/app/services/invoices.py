@@ -57,7 +57,7 @@ def utc_now() -> dt.datetime:
 
 
 def overdue_condition(today: dt.date) -> ColumnElement[bool]:
-    return and_(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < today)  # type: ignore[attr-defined,operator]
+    return and_(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < today)
 
 
 async def get_invoice(
@@ -76,7 +76,7 @@ async def get_invoice(
         .execution_options(populate_existing=True)
     )
     if lock:
-        statement = statement.with_for_update(of=Invoice)  # type: ignore[arg-type]
+        statement = statement.with_for_update(of=Invoice)
     return (await session.scalars(statement)).one_or_none()
 
 
@@ -117,9 +117,9 @@ async def list_invoices(
     if only_employee_id is not None:
         statement = statement.where(Invoice.employee_id == only_employee_id)
     if issued_from is not None:
-        statement = statement.where(Invoice.issue_date >= issued_from)  # type: ignore[operator]
+        statement = statement.where(Invoice.issue_date >= issued_from)
     if issued_to is not None:
-        statement = statement.where(Invoice.issue_date <= issued_to)  # type: ignore[operator]
+        statement = statement.where(Invoice.issue_date <= issued_to)
     if q and q.strip():
         customer_names = select(Customer.id).where(contains_text([Customer.name], q))
         statement = statement.where(

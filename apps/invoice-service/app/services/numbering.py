@@ -23,4 +23,4 @@ async def next_number(session: AsyncSession, *, kind: SequenceKind, year: int) -
         .returning(NumberSequence.last_value)
     )
     value = (await session.execute(statement)).scalar_one()
-    return f"{kind.value}-{year}-{value:06d}"
+    return f"{kind.value}-{year:04d}-{value:06d}"

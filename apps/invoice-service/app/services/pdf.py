@@ -31,6 +31,7 @@ _TRANSLITERATE = str.maketrans(
         "\u2009": " ",
         "\u202f": " ",
         "\u2122": "(TM)",
+        "\u200b": "",  # zero-width space
         "\t": " ",
     }
 )

@@ -65,9 +65,19 @@ def _money(value: Any) -> Decimal:
 
 
 def _month(column: Any) -> Any:
-    # The format is inlined: as a bound parameter, PostgreSQL could not tell that the expression
-    # selected and the one grouped by are the same.
-    return func.to_char(column, literal_column("'YYYY-MM'"))
+    """``YYYY-MM`` of a date or timestamp.
+
+    asyncpg stores date.max/date.min (9999-12-31, 0001-01-01) as PostgreSQL's +/-infinity, for
+    which to_char() answers NULL: those become 9999-12 and 0001-01. Every part is inlined (no
+    bound parameters), so that PostgreSQL sees the selected and the grouped expression as one.
+    """
+    return func.coalesce(
+        func.to_char(column, literal_column("'YYYY-MM'")),
+        case(
+            (column > literal_column("DATE '2000-01-01'"), literal_column("'9999-12'")),
+            else_=literal_column("'0001-01'"),
+        ),
+    )
 
 
 async def summary(
@@ -101,7 +111,7 @@ async def summary(
     note_month = _month(CreditNote.issue_date).label("month")
     credited = (
         select(note_month, Invoice.currency, func.sum(CreditNote.total))
-        .join(Invoice, Invoice.id == CreditNote.invoice_id)  # type: ignore[arg-type]
+        .join(Invoice, Invoice.id == CreditNote.invoice_id)
         .where(*_in_range(CreditNote.issue_date, date_from, date_to))
         .group_by(note_month, Invoice.currency)
     )
@@ -113,7 +123,7 @@ async def summary(
     payment_month = _month(Payment.paid_at).label("month")
     collected = (
         select(payment_month, Invoice.currency, func.sum(Payment.amount))
-        .join(Invoice, Invoice.id == Payment.invoice_id)  # type: ignore[arg-type]
+        .join(Invoice, Invoice.id == Payment.invoice_id)
         .where(*_in_range(paid_day, date_from, date_to))
         .group_by(payment_month, Invoice.currency)
     )
@@ -141,25 +151,33 @@ async def summary(
     )
 
 
+def _days_before(day: dt.date, days: int) -> dt.date:
+    try:
+        return day - dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min
+
+
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus")
 
 
 async def aging(session: AsyncSession, *, as_of: dt.date) -> Aging:
     """Outstanding balances of open invoices by days past due on ``as_of``, per currency."""
-    days_late = literal(as_of, Date) - Invoice.due_date
+    # Compared as dates rather than subtracted: asyncpg sends 9999-12-31 as 'infinity', which
+    # PostgreSQL cannot subtract from.
     bucket = case(
-        (days_late <= 0, literal("current", String)),
-        (days_late <= 30, literal("days_1_30", String)),
-        (days_late <= 60, literal("days_31_60", String)),
-        (days_late <= 90, literal("days_61_90", String)),
+        (Invoice.due_date >= as_of, literal("current", String)),
+        (Invoice.due_date >= _days_before(as_of, 30), literal("days_1_30", String)),
+        (Invoice.due_date >= _days_before(as_of, 60), literal("days_31_60", String)),
+        (Invoice.due_date >= _days_before(as_of, 90), literal("days_61_90", String)),
         else_=literal("days_90_plus", String),
     ).label("bucket")
     open_invoices = (
         select(Invoice.currency, bucket, Invoice.balance_due)
         .where(
             Invoice.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            Invoice.issue_date <= as_of,  # type: ignore[operator]
-            Invoice.balance_due > 0,  # type: ignore[operator]
+            Invoice.issue_date <= as_of,
+            Invoice.balance_due > 0,
         )
         .subquery()
     )

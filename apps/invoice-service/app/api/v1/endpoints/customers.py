@@ -9,7 +9,7 @@ from ....core.permissions import ReadCustomers, WriteCustomers
 from ....models import Customer
 from ....schemas.customer import CustomerCreate, CustomerPublic, CustomerUpdate
 from ....services import customers as service
-from ...deps import ReadableCustomer, WritableCustomer
+from ...deps import ReadableCustomer, SearchText, WritableCustomer
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -23,9 +23,7 @@ async def list_customers(
     _: ReadCustomers,
     session: SessionDep,
     params: ListParamsDep,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Name, email or tax id contains")
-    ] = None,
+    q: Annotated[SearchText, Query(description="Name, email or tax id contains")] = None,
 ) -> Page[CustomerPublic]:
     """Sort by ``name`` (default), ``id`` or ``created_at``; prefix ``-`` for descending."""
     result = await service.list_customers(session, params=params, q=q)

@@ -1,0 +1,134 @@
+"""``asset-service seed-demo``: demo data in several states, and a second run adds nothing.
+
+The seed commits, so it runs against a database of its own rather than the one every other test
+shares (where its assets would show up in their lists and summaries). It looks its demo
+employees up through the real employee service of the run, which is given demo staff first.
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from asset_service.cli import main
+from asset_service.core.config import AssetSettings, get_settings
+from asset_service.main import create_app
+from tb_platform.testing import TokenFactory, api_client, temporary_database
+
+from .conftest import API, STATUSES, TEST_SECRET, EmployeeService
+
+
+@pytest.fixture
+def seed_database(
+    monkeypatch: pytest.MonkeyPatch, employee_service: EmployeeService, database_url: str
+) -> Iterator[str]:
+    # Demo staff in the employee service (idempotent, like every seed).
+    subprocess.run(  # noqa: S603 (our own console script)
+        [str(Path(sys.executable).parent / "employee-service"), "seed-demo"],
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "ENVIRONMENT": "test",
+            "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_COST_KIB": "1024",
+            "ARGON2_PARALLELISM": "1",
+        },
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    with temporary_database("tb_seed") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
+        monkeypatch.setenv("EMPLOYEE_SERVICE_URL", employee_service.url)
+        get_settings.cache_clear()
+        try:
+            assert main(["migrate"]) == 0
+            yield url
+        finally:
+            get_settings.cache_clear()
+
+
+async def _snapshot(url: str) -> dict[str, Any]:
+    """Everything the seed made, read back through the API."""
+    settings = AssetSettings(database_url=url, environment="test", jwt_secret=TEST_SECRET)
+    app = create_app(settings)
+    tokens = TokenFactory(
+        secret=TEST_SECRET, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    headers = tokens.headers("admin", sub="seed-check")
+    try:
+        async with api_client(app) as client:
+
+            async def everything(path: str) -> list[dict[str, Any]]:
+                items: list[dict[str, Any]] = []
+                cursor = None
+                while True:
+                    params: dict[str, Any] = {"limit": 200, "sort": "id"}
+                    if cursor:
+                        params["cursor"] = cursor
+                    response = await client.get(API + path, params=params, headers=headers)
+                    assert response.status_code == 200, response.text
+                    items += response.json()["items"]
+                    cursor = response.json()["next_cursor"]
+                    if cursor is None:
+                        return items
+
+            assets = await everything("/assets")
+            logs = {a["id"]: await everything(f"/assets/{a['id']}/maintenance") for a in assets}
+            history = {a["id"]: await everything(f"/assets/{a['id']}/history") for a in assets}
+            return {
+                "categories": await everything("/categories"),
+                "assets": assets,
+                "logs": logs,
+                "history": history,
+                "summary": (await client.get(f"{API}/assets/summary", headers=headers)).json(),
+            }
+    finally:
+        await app.state.database.dispose()
+
+
+def _stable(value: Any) -> Any:
+    """The snapshot without the fields a harmless re-save may touch."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in ("updated_at", "updated_by")}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def test_seed_demo_fills_every_state_once(
+    seed_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["seed-demo"]) == 0
+    first = asyncio.run(_snapshot(seed_database))
+    assert main(["seed-demo"]) == 0
+    second = asyncio.run(_snapshot(seed_database))
+
+    assert _stable(second) == _stable(first)
+    assets = first["assets"]
+    assert len(first["categories"]) >= 2
+    assert len(assets) >= 5
+    statuses = {a["status"] for a in assets}
+    open("/tmp/x/out", "w").write(repr((sorted(statuses), len(assets), [a["assigned_employee_id"] for a in assets])))
+    assert len(statuses) >= 3, statuses
+    assert statuses <= set(STATUSES)
+    assert len({a["asset_tag"] for a in assets}) == len(assets)
+    assert len({c["code"] for c in first["categories"]}) == len(first["categories"])
+    assert first["summary"]["total_assets"] == len(assets)
+    # Assets in the states that need history have it.
+    for asset in assets:
+        if asset["status"] == "assigned":
+            assert asset["assigned_employee_id"] is not None
+            assert first["history"][asset["id"]][0]["returned_at"] is None
+        if asset["status"] == "in_maintenance":
+            assert any(log["completed_at"] is None for log in first["logs"][asset["id"]])
+        if asset["status"] == "disposed":
+            assert asset["disposal_date"] is not None
+    capsys.readouterr()

@@ -1,0 +1,245 @@
+"""``invoice-service seed-demo``: demo customers and invoices in every status. Safe to rerun.
+
+Everything goes through the domain functions, so numbers, tax records and balances are exactly
+what the API would have produced. Dates are relative to today, so that "current" and "overdue"
+stay true whenever the demo is seeded.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.db import Database
+
+from ..core.config import InvoiceSettings
+from ..models import Customer, Invoice, PaymentMethod, utc_today
+from ..schemas.credit_note import CreditLineInput, CreditNoteCreate
+from ..schemas.customer import CustomerCreate
+from ..schemas.invoice import InvoiceCreate, LineInput
+from ..schemas.payment import PaymentCreate
+from .credit_notes import create_credit_note
+from .customers import create_customer
+from .invoices import create_invoice, issue_invoice, void_invoice
+from .payments import record_payment
+
+ACTOR = "seed-demo"
+# The "employee" demo login of employee-service on a fresh database (a soft reference).
+DEMO_EMPLOYEE_ID = 5
+
+DEMO_CUSTOMERS = [
+    CustomerCreate(
+        name="Northwind Traders Ltd",
+        email="accounts@northwind.example",
+        billing_address="12 Harbour Road\nBristol BS1 4DJ\nUnited Kingdom",
+        tax_id="GB987654321",
+        currency="EUR",
+        payment_terms_days=30,
+    ),
+    CustomerCreate(
+        name="Globex Corporation",
+        email="ap@globex.example",
+        billing_address="500 Oak Avenue\nSpringfield, IL 62701\nUSA",
+        tax_id="US-47-1234567",
+        currency="USD",
+        payment_terms_days=45,
+    ),
+    CustomerCreate(
+        name="Initech GmbH",
+        email="rechnungen@initech.example",
+        billing_address="Hauptstraße 5\n10115 Berlin\nGermany",
+        tax_id="DE123456789",
+        currency="EUR",
+        payment_terms_days=14,
+    ),
+    CustomerCreate(
+        name="Umbrella Retail SARL",
+        email="compta@umbrella.example",
+        billing_address="8 rue de la Paix\n75002 Paris\nFrance",
+        tax_id="FR40303265045",
+        currency="EUR",
+        payment_terms_days=30,
+    ),
+]
+
+
+def _line(description: str, quantity: str, price: str, tax: str, discount: str = "0") -> LineInput:
+    return LineInput(
+        description=description,
+        quantity=Decimal(quantity),
+        unit_price=Decimal(price),
+        discount_percent=Decimal(discount),
+        tax_rate=Decimal(tax),
+    )
+
+
+@dataclass
+class _Demo:
+    customer: int  # index into DEMO_CUSTOMERS
+    days_ago: int  # issue date = today - days_ago
+    lines: list[LineInput]
+    issue: bool = True
+    notes: str | None = None
+    employee_id: int | None = None
+    # (days after issue, share of the total paid, method); a share of 1 pays the rest.
+    payments: list[tuple[int, Decimal, PaymentMethod]] = field(default_factory=list)
+    void_reason: str | None = None
+    credit_first_line: Decimal | None = None  # quantity of the first line to credit
+
+
+DEMO_INVOICES = [
+    _Demo(  # paid, months ago
+        customer=2,
+        days_ago=150,
+        lines=[
+            _line("Network audit", "16", "95.00", "19"),
+            _line("Travel costs", "1", "240.00", "19"),
+        ],
+        payments=[(12, Decimal(1), PaymentMethod.BANK_TRANSFER)],
+    ),
+    _Demo(  # issued, long overdue (90+ days), USD
+        customer=1,
+        days_ago=140,
+        lines=[_line("Consulting retainer Q3", "1", "4500.00", "0")],
+        notes="Reverse charge: customer accounts for the tax.",
+    ),
+    _Demo(  # voided
+        customer=3,
+        days_ago=120,
+        lines=[_line("Display shelving", "4", "310.00", "20")],
+        void_reason="Issued to the wrong customer entity",
+    ),
+    _Demo(  # paid in two instalments, USD
+        customer=1,
+        days_ago=95,
+        lines=[_line("Software licences", "25", "48.00", "0", discount="10")],
+        payments=[
+            (10, Decimal("0.5"), PaymentMethod.CARD),
+            (40, Decimal(1), PaymentMethod.BANK_TRANSFER),
+        ],
+    ),
+    _Demo(  # issued, overdue 31-60 days
+        customer=3,
+        days_ago=75,
+        lines=[_line("Store fit-out", "1", "2800.00", "20"), _line("Signage", "3", "145.50", "20")],
+        employee_id=DEMO_EMPLOYEE_ID,
+    ),
+    _Demo(  # partially paid, overdue 1-30 days
+        customer=0,
+        days_ago=40,
+        lines=[
+            _line("Laptop 14-inch", "3", "1099.00", "20"),
+            _line("Docking station", "3", "189.99", "20"),
+            _line("Setup service (hours)", "4.5", "65.00", "20"),
+        ],
+        payments=[(5, Decimal("0.4"), PaymentMethod.BANK_TRANSFER)],
+        employee_id=DEMO_EMPLOYEE_ID,
+    ),
+    _Demo(  # issued, with a credit note for part of a line
+        customer=0,
+        days_ago=20,
+        lines=[_line("Office chairs", "10", "229.00", "20"), _line("Delivery", "1", "80.00", "20")],
+        credit_first_line=Decimal(2),
+    ),
+    _Demo(  # issued, current
+        customer=2,
+        days_ago=5,
+        lines=[
+            _line("Support contract (month)", "1", "750.00", "19"),
+            _line("Printed manuals", "20", "12.40", "7"),
+        ],
+    ),
+    _Demo(  # draft
+        customer=0,
+        days_ago=1,
+        issue=False,
+        lines=[_line("Monitor 27-inch", "6", "289.00", "20")],
+        notes="Waiting for the purchase order number.",
+    ),
+]
+
+
+async def _seed(session: AsyncSession) -> None:
+    customers = [await create_customer(session, data=data) for data in DEMO_CUSTOMERS]
+    today = utc_today()
+    for demo in DEMO_INVOICES:
+        customer = customers[demo.customer]
+        assert customer.id is not None
+        issue_date = today - dt.timedelta(days=demo.days_ago)
+        invoice: Invoice = await create_invoice(
+            session,
+            data=InvoiceCreate(
+                customer_id=customer.id,
+                issue_date=issue_date,
+                notes=demo.notes,
+                employee_id=demo.employee_id,
+                lines=demo.lines,
+            ),
+            actor=ACTOR,
+        )
+        assert invoice.id is not None
+        if not demo.issue:
+            continue
+        invoice = await issue_invoice(session, invoice_id=invoice.id, actor=ACTOR)
+        assert invoice.id is not None
+        if demo.void_reason:
+            await void_invoice(session, invoice_id=invoice.id, reason=demo.void_reason, actor=ACTOR)
+            continue
+        if demo.credit_first_line is not None:
+            line_id = invoice.lines[0].id
+            assert line_id is not None
+            await create_credit_note(
+                session,
+                invoice_id=invoice.id,
+                data=CreditNoteCreate(
+                    reason="Two chairs returned damaged",
+                    lines=[CreditLineInput(line_id=line_id, quantity=demo.credit_first_line)],
+                ),
+                actor=ACTOR,
+            )
+        for days_after, share, method in demo.payments:
+            await session.refresh(invoice)
+            amount = (
+                invoice.balance_due
+                if share == 1
+                else (invoice.total * share).quantize(Decimal("0.01"))
+            )
+            paid_at = dt.datetime.combine(
+                issue_date + dt.timedelta(days=days_after), dt.time(10, 30), tzinfo=dt.UTC
+            )
+            await record_payment(
+                session,
+                invoice_id=invoice.id,
+                data=PaymentCreate(
+                    amount=amount, paid_at=paid_at, method=method, reference=f"DEMO-{invoice.id}"
+                ),
+                idempotency_key=None,
+                actor=ACTOR,
+            )
+
+
+async def seed_demo(settings: InvoiceSettings) -> list[str]:
+    """Demo customers and invoices; does nothing when the demo customers are already there."""
+    database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    emails = [customer.email for customer in DEMO_CUSTOMERS]
+    try:
+        async with database.sessionmaker() as session, session.begin():
+            existing: Any = await session.scalar(
+                select(Customer.id).where(Customer.email.in_(emails)).limit(1)  # type: ignore[union-attr]
+            )
+            if existing is None:
+                await _seed(session)
+                note = "added"
+            else:
+                note = "already present, nothing added"
+    finally:
+        await database.dispose()
+    names = ", ".join(customer.name for customer in DEMO_CUSTOMERS)
+    return [
+        f"customers: {len(DEMO_CUSTOMERS)} demo customers ({names}) - {note}",
+        f"invoices: {len(DEMO_INVOICES)} demo invoices in every status"
+        " (draft, issued, overdue, partially_paid, paid, void, credited) - " + note,
+    ]
