@@ -2,9 +2,9 @@
 
 ``committed_client`` is the exception: it talks to the app with its real sessionmaker, so each
 request commits on its own connection and requests fired together really run concurrently. What
-it commits stays in this run's throw-away database; tests using it create their own customer and
-compare numbers relative to what was there before, and use EUR only, so that the aggregate tests
-(tax records, summary, aging), which use other currencies, never see their rows.
+it commits is removed again when the test ends (every table of the schema is emptied), and the
+tests using it still create their own customer, compare numbers relative to what was there before
+and use EUR only, so that nothing depends on the order tests run in.
 """
 
 import re
@@ -16,10 +16,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+import invoice_service.models  # noqa: F401  (registers every table on the metadata)
 
 from invoice_service.cli import ALEMBIC_DIR
 from invoice_service.core.config import InvoiceSettings
+from invoice_service.db import SCHEMA, TableModel
 from invoice_service.main import create_app
 from tb_platform import migrations
 from tb_platform.testing import TokenFactory, api_client, rolled_back
@@ -69,10 +73,18 @@ async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[htt
 @pytest.fixture
 async def committed_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Requests through the app's own sessionmaker: real commits, real concurrency."""
-    original = app.state.database.sessionmaker
-    async with api_client(app) as http:
-        yield http
-    assert app.state.database.sessionmaker is original, "do not mix client and committed_client"
+    database = app.state.database
+    original = database.sessionmaker
+    try:
+        async with api_client(app) as http:
+            yield http
+    finally:
+        assert database.sessionmaker is original, "do not mix client and committed_client"
+        tables = ", ".join(
+            f'{SCHEMA}."{table.name}"' for table in TableModel.metadata.sorted_tables
+        )
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
 
 
 @pytest.fixture(scope="session")

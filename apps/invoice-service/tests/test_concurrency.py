@@ -230,3 +230,74 @@ async def test_a_payment_racing_a_void_never_lands_on_a_void_invoice(
                 "partially_paid",
                 Decimal(10),
             )
+
+
+async def test_editing_a_draft_while_it_is_issued_keeps_lines_totals_and_tax_records_in_step(
+    committed_client: httpx.AsyncClient, admin: dict[str, str], make_committed: Factory
+) -> None:
+    customer = await make_committed.customer(name="Edit Race", currency="EUR")
+    new_lines = [line("3", "7.77", tax_rate="19"), line("1", "5.00", tax_rate="7")]
+    for day in range(1, 6):
+        issue_date = f"2014-03-{day:02d}"
+        draft = await make_committed.draft(
+            customer, issue_date=issue_date, lines=[line("1", "100.00", tax_rate="19")]
+        )
+        patch, issue = await asyncio.gather(
+            committed_client.patch(
+                f"{INVOICES}/{draft['id']}", json={"lines": new_lines}, headers=admin
+            ),
+            committed_client.post(f"{INVOICES}/{draft['id']}/issue", headers=admin),
+        )
+        assert issue.status_code == 200, issue.text
+        assert patch.status_code in (200, 409), patch.text
+        after = await make_committed.get(draft["id"])
+        assert after["status"] == "issued"
+        assert money(after["total"]) == sum(money(r["total"]) for r in after["lines"])
+        if patch.status_code == 200:
+            assert len(after["lines"]) == 2
+        taxes = await committed_client.get(
+            "/api/v1/tax-records", params={"from": issue_date, "to": issue_date}, headers=admin
+        )
+        assert taxes.status_code == 200, taxes.text
+        recorded = {
+            Decimal(r["tax_rate"]): (money(r["taxable_amount"]), money(r["tax_amount"]))
+            for r in taxes.json()["items"]
+            if r["currency"] == "EUR"
+        }
+        expected: dict[Decimal, tuple[Decimal, Decimal]] = {}
+        for row in after["lines"]:
+            rate = Decimal(row["tax_rate"])
+            net, tax = expected.get(rate, (Decimal(0), Decimal(0)))
+            expected[rate] = (net + money(row["net_amount"]), tax + money(row["tax_amount"]))
+        assert recorded == expected
+
+
+async def test_a_payment_and_a_credit_at_once_never_leave_a_negative_balance(
+    committed_client: httpx.AsyncClient, admin: dict[str, str], make_committed: Factory
+) -> None:
+    customer = await make_committed.customer(name="Pay Credit Race", currency="EUR")
+    for _ in range(5):
+        invoice = await make_committed.issued(customer, lines=[line("1", "100.00")])
+        pay, credit = await asyncio.gather(
+            committed_client.post(
+                f"{INVOICES}/{invoice['id']}/payments",
+                json={"amount": "100.00", "method": "card"},
+                headers=admin,
+            ),
+            committed_client.post(
+                f"{INVOICES}/{invoice['id']}/credit-notes",
+                json={"reason": "r", "amount": "100.00", "tax_rate": "0"},
+                headers=admin,
+            ),
+        )
+        assert credit.status_code == 201, credit.text
+        assert pay.status_code in (201, 422), pay.text
+        after = await make_committed.get(invoice["id"])
+        assert after["status"] == "paid"
+        assert (after["credited_total"], after["balance_due"], after["amount_paid"]) == (
+            "100.00",
+            "0.00",
+            "0.00",
+        )
+        refund = "100.00" if pay.status_code == 201 else "0.00"
+        assert credit.json()["refund_amount"] == refund

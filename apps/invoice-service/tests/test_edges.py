@@ -74,6 +74,45 @@ async def test_amounts_too_large_to_store_are_422_not_500(
     assert fields_of(payment) == ["amount"]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"paid_at": "0001-01-01T00:00:00+01:00"},
+        {"paid_at": "0001-01-01T00:00:00+00:00"},
+        {"reference": "r" * 10_000},
+    ],
+)
+async def test_odd_payments_are_never_a_500(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory, change: dict[str, str]
+) -> None:
+    invoice = await make.issued()
+    response = await client.post(
+        f"{INVOICES}/{invoice['id']}/payments",
+        json={"amount": "1.00", "method": "cash", **change},
+        headers=admin,
+    )
+    assert response.status_code in (201, 422), response.text
+
+
+async def test_long_texts_are_refused_or_kept_never_a_500(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    customer = await make.customer()
+    created = await client.post(
+        INVOICES,
+        json={"customer_id": customer["id"], "notes": "n" * 20_000, "lines": [line()]},
+        headers=admin,
+    )
+    assert created.status_code in (201, 422), created.text
+    invoice = await make.issued(customer)
+    voided = await client.post(
+        f"{INVOICES}/{invoice['id']}/void", json={"reason": "v" * 20_000}, headers=admin
+    )
+    assert voided.status_code in (200, 422), voided.text
+    no_reason = await client.post(f"{INVOICES}/{invoice['id']}/void", json={}, headers=admin)
+    assert no_reason.status_code in (200, 409, 422), no_reason.text
+
+
 async def test_422_details_carry_loc_field_msg_and_type(
     client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
@@ -219,3 +258,86 @@ async def test_a_long_awkward_invoice_still_prints(
     assert len(reader.pages) > 1
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert invoice["number"] in text
+
+
+async def _page_through(
+    client: httpx.AsyncClient, admin: dict[str, str], params: dict[str, object]
+) -> list[int]:
+    seen: list[int] = []
+    response = await client.get(INVOICES, params=params, headers=admin)
+    while True:
+        assert response.status_code == 200, response.text
+        seen += [i["id"] for i in response.json()["items"]]
+        cursor = response.json()["next_cursor"]
+        if not cursor:
+            return seen
+        response = await client.get(INVOICES, params={**params, "cursor": cursor}, headers=admin)
+
+
+@pytest.mark.parametrize("sort", ["number", "-number", "total", "-total", "due_date", "-id"])
+async def test_cursor_paging_sees_every_invoice_once_whatever_the_sort(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory, sort: str
+) -> None:
+    customer = await make.customer()
+    created = [await make.issued(customer, issue_date="2022-04-01") for _ in range(3)]
+    created += [await make.draft(customer, issue_date="2022-04-01") for _ in range(3)]
+    seen = await _page_through(
+        client, admin, {"customer_id": customer["id"], "limit": 2, "sort": sort}
+    )
+    assert sorted(seen) == sorted(i["id"] for i in created)
+
+
+async def test_refunds_count_against_what_was_collected_that_month(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    customer = await make.customer(currency="AUD")
+    invoice = await make.issued(customer, lines=[line("1", "100.00", tax_rate="10")])
+    total = money(invoice["total"])
+    await make.pay(invoice["id"], str(total))
+    note = await make.credit(invoice["id"], amount="33.00", tax_rate="10")
+    assert note["refund_amount"] == "33.00"
+
+    response = await client.get(
+        "/api/v1/invoices/summary",
+        params={"from": invoice["issue_date"], "to": invoice["issue_date"]},
+        headers=admin,
+    )
+    assert response.status_code == 200, response.text
+    rows = [r for r in response.json()["items"] if r["currency"] == "AUD"]
+    assert len(rows) == 1
+    assert rows[0]["month"] == invoice["issue_date"][:7]
+    assert money(rows[0]["invoiced"]) == total - Decimal("33.00")
+    assert money(rows[0]["collected"]) == total - Decimal("33.00")
+    assert money(rows[0]["outstanding"]) == Decimal(0)
+
+    day = invoice["issue_date"]
+    taxes = await client.get("/api/v1/tax-records", params={"from": day, "to": day}, headers=admin)
+    [row] = [r for r in taxes.json()["items"] if r["currency"] == "AUD"]
+    net = money(invoice["subtotal"]) - money(note["subtotal"])
+    assert money(row["taxable_amount"]) == net
+    assert money(row["tax_amount"]) == money(invoice["tax_total"]) - money(note["tax_total"])
+    assert row["records"] == 2
+
+
+async def test_a_zero_rate_line_still_writes_a_tax_record(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    customer = await make.customer(currency="NZD")
+    lines = [line("2", "15.00"), line("1", "10.00", tax_rate="15")]
+    await make.issued(customer, issue_date="2019-09-09", lines=lines)
+    response = await client.get(
+        "/api/v1/tax-records", params={"from": "2019-09-09", "to": "2019-09-09"}, headers=admin
+    )
+    assert response.status_code == 200, response.text
+    rows = {
+        Decimal(r["tax_rate"]): (money(r["taxable_amount"]), money(r["tax_amount"]), r["records"])
+        for r in response.json()["items"]
+        if r["currency"] == "NZD"
+    }
+    expected = {}
+    for sent in lines:
+        net, tax, _ = expected_line(
+            sent["quantity"], sent["unit_price"], 0, sent.get("tax_rate", 0)
+        )
+        expected[Decimal(sent.get("tax_rate", 0))] = (net, tax, 1)
+    assert rows == expected

@@ -6,16 +6,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import Field
 
-from tb_platform.settings import ServiceSettings
+from tb_platform.employees import EmployeeServiceSettings
 
 
-class AssetSettings(ServiceSettings):
+class AssetSettings(EmployeeServiceSettings):
     service_name: str = "asset-service"
     port: int = Field(default=8002, ge=1, le=65535)
-
-    # Where assignment checks that an employee exists (the employee service's batch endpoint).
-    employee_service_url: str = "http://127.0.0.1:8001"
-    employee_service_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
 
 
 @lru_cache

@@ -153,8 +153,6 @@ async def resolve_new_asset(
         values["useful_life_months"] = category.default_useful_life_months
     if values["depreciation_method"] is None:
         values["depreciation_method"] = category.default_depreciation_method
-        if values["depreciation_method"] != DepreciationMethod.DECLINING_BALANCE:
-            values["declining_rate"] = None
     if values["salvage_value"] is None:
         values["salvage_value"] = round_money(
             data.purchase_cost * category.default_salvage_percent / 100, data.currency

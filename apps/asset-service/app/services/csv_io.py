@@ -230,9 +230,7 @@ async def export_rows(database: Database, **filters: Any) -> AsyncIterator[str]:
     today = asset_service.today()
     query = asset_service.filtered_assets(**filters).order_by(Asset.asset_tag, Asset.id)
     async with database.sessionmaker() as session:
-        codes = dict(
-            (await session.execute(select(AssetCategory.id, AssetCategory.code))).tuples().all()
-        )
+        codes = dict((await session.execute(select(AssetCategory.id, AssetCategory.code))).all())
         result = await session.stream_scalars(query.execution_options(yield_per=EXPORT_BATCH))
         async for batch in result.partitions(EXPORT_BATCH):
             accumulated = await accumulated_at(

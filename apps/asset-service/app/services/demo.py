@@ -7,12 +7,11 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
-from tb_platform.security import TokenService
+from tb_platform.employees import employee_ids_by_email
 
 from ..core.config import AssetSettings
 from ..models import Asset, AssetStatus, MaintenanceKind
@@ -174,26 +173,6 @@ def _demo_assets(today: dt.date) -> list[DemoAsset]:
     ]
 
 
-async def _employee_ids(settings: AssetSettings) -> dict[str, int]:
-    """Demo employees by email, from the employee service (empty when it cannot be reached)."""
-    token = TokenService(settings).issue(
-        user_id="asset-service-seed", employee_id=None, email="seed@tb-erp.example", roles=["admin"]
-    )
-    url = f"{settings.employee_service_url.rstrip('/')}/api/v1/employees"
-    try:
-        async with httpx.AsyncClient(timeout=settings.employee_service_timeout_seconds) as client:
-            response = await client.get(
-                url,
-                params={"status": "active", "limit": 200},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            response.raise_for_status()
-    except httpx.HTTPError as exc:
-        logger.warning("employee service not reachable (%s): demo assets stay unassigned", exc)
-        return {}
-    return {item["email"]: item["id"] for item in response.json()["items"]}
-
-
 async def _ensure_categories(session: AsyncSession) -> dict[str, int]:
     ids: dict[str, int] = {}
     for data in CATEGORIES:
@@ -278,7 +257,7 @@ async def _create(
 
 async def seed_demo(settings: AssetSettings) -> list[str]:
     today = asset_service.today()
-    employees = await _employee_ids(settings)
+    employees = await employee_ids_by_email(settings)
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     created = 0
     try:

@@ -4,10 +4,10 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from tb_platform.settings import ServiceSettings
+from tb_platform.employees import EmployeeServiceSettings
 
 
-class InvoiceSettings(ServiceSettings):
+class InvoiceSettings(EmployeeServiceSettings):
     service_name: str = "invoice-service"
     port: int = Field(default=8003, ge=1, le=65535)
 

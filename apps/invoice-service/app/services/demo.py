@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
+from tb_platform.employees import employee_ids_by_email
 
 from ..core.config import InvoiceSettings
 from ..models import Customer, Invoice, PaymentMethod, utc_today
@@ -27,8 +28,8 @@ from .invoices import create_invoice, issue_invoice, void_invoice
 from .payments import record_payment
 
 ACTOR = "seed-demo"
-# The "employee" demo login of employee-service on a fresh database (a soft reference).
-DEMO_EMPLOYEE_ID = 5
+# The demo login "employee" is responsible for some invoices, so it sees those (and only those).
+DEMO_EMPLOYEE_EMAIL = "employee@tb-erp.example"
 
 DEMO_CUSTOMERS = [
     CustomerCreate(
@@ -83,7 +84,7 @@ class _Demo:
     lines: list[LineInput]
     issue: bool = True
     notes: str | None = None
-    employee_id: int | None = None
+    for_demo_employee: bool = False
     # (days after issue, share of the total paid, method); a share of 1 pays the rest.
     payments: list[tuple[int, Decimal, PaymentMethod]] = field(default_factory=list)
     void_reason: str | None = None
@@ -125,7 +126,7 @@ DEMO_INVOICES = [
         customer=3,
         days_ago=75,
         lines=[_line("Store fit-out", "1", "2800.00", "20"), _line("Signage", "3", "145.50", "20")],
-        employee_id=DEMO_EMPLOYEE_ID,
+        for_demo_employee=True,
     ),
     _Demo(  # partially paid, overdue 1-30 days
         customer=0,
@@ -136,7 +137,7 @@ DEMO_INVOICES = [
             _line("Setup service (hours)", "4.5", "65.00", "20"),
         ],
         payments=[(5, Decimal("0.4"), PaymentMethod.BANK_TRANSFER)],
-        employee_id=DEMO_EMPLOYEE_ID,
+        for_demo_employee=True,
     ),
     _Demo(  # issued, with a credit note for part of a line
         customer=0,
@@ -162,7 +163,7 @@ DEMO_INVOICES = [
 ]
 
 
-async def _seed(session: AsyncSession) -> None:
+async def _seed(session: AsyncSession, *, demo_employee_id: int | None) -> None:
     customers = [await create_customer(session, data=data) for data in DEMO_CUSTOMERS]
     today = utc_today()
     for demo in DEMO_INVOICES:
@@ -175,7 +176,7 @@ async def _seed(session: AsyncSession) -> None:
                 customer_id=customer.id,
                 issue_date=issue_date,
                 notes=demo.notes,
-                employee_id=demo.employee_id,
+                employee_id=demo_employee_id if demo.for_demo_employee else None,
                 lines=demo.lines,
             ),
             actor=ACTOR,
@@ -223,6 +224,7 @@ async def _seed(session: AsyncSession) -> None:
 
 async def seed_demo(settings: InvoiceSettings) -> list[str]:
     """Demo customers and invoices; does nothing when the demo customers are already there."""
+    demo_employee_id = (await employee_ids_by_email(settings)).get(DEMO_EMPLOYEE_EMAIL)
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     emails = [customer.email for customer in DEMO_CUSTOMERS]
     try:
@@ -231,7 +233,7 @@ async def seed_demo(settings: InvoiceSettings) -> list[str]:
                 select(Customer.id).where(Customer.email.in_(emails)).limit(1)  # type: ignore[union-attr]
             )
             if existing is None:
-                await _seed(session)
+                await _seed(session, demo_employee_id=demo_employee_id)
                 note = "added"
             else:
                 note = "already present, nothing added"

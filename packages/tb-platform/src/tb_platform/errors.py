@@ -169,6 +169,16 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
+    @app.exception_handler(DBAPIError)
+    async def _driver_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        # Drivers do not always raise DataError for SQLSTATE class 22 ("data exception": a NUL
+        # byte, a value out of range); it is still the client's input, so still a 422.
+        sqlstate = _pg_code(exc) or ""
+        if sqlstate.startswith("22"):
+            return await _data_error(request, exc)  # type: ignore[arg-type]
+        logger.exception("database error", exc_info=exc)
+        return JSONResponse(error_body("Internal server error", "internal_error"), status_code=500)
+
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     async def _database_down(_: Request, exc: DBAPIError) -> JSONResponse:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import (
+    ColumnElement,
     Date,
     DateTime,
     Integer,
@@ -27,7 +28,9 @@ from sqlalchemy import (
     Select,
     String,
     TypeDecorator,
+    and_,
     func,
+    or_,
     select,
     tuple_,
 )
@@ -129,6 +132,10 @@ def _encode_value(value: Any) -> Any:
 
 def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
     """A cursor value back to the column's type; anything that does not fit is a ValueError."""
+    if raw is None:
+        if not getattr(column, "nullable", True) or column.primary_key:
+            raise ValueError("null in a cursor of a non-null column")
+        return None
     column_type = column.type
     if isinstance(column_type, TypeDecorator):  # e.g. SQLModel's AutoString wraps String
         column_type = column_type.impl_instance
@@ -182,6 +189,36 @@ def _decode_cursor(
         raise InvalidField("cursor", "Malformed cursor", location="query") from exc
 
 
+def _seek(
+    column: InstrumentedAttribute[Any],
+    tiebreaker: InstrumentedAttribute[Any],
+    value: Any,
+    last_id: Any,
+    *,
+    descending: bool,
+) -> ColumnElement[bool]:
+    """The rows after ``(value, last_id)`` in the list's order.
+
+    PostgreSQL puts NULLs last when ascending and first when descending; a nullable sort column
+    (an invoice's number while it is a draft) follows that order, so no row is skipped or repeated.
+    """
+    if column is tiebreaker:
+        return column < value if descending else column > value
+    after_id = tiebreaker < last_id if descending else tiebreaker > last_id
+    if value is None:
+        # Ascending: only NULLs remain after a NULL. Descending: the other NULLs, then the rest.
+        if descending:
+            return or_(and_(column.is_(None), after_id), column.is_not(None))
+        return and_(column.is_(None), after_id)
+    key = tuple_(column, tiebreaker)
+    if descending:
+        return key < tuple_(value, last_id)
+    seek = key > tuple_(value, last_id)
+    if getattr(column, "nullable", False):
+        seek = or_(seek, column.is_(None))
+    return seek
+
+
 async def paginate(
     session: AsyncSession, statement: Select[Any], *, params: ListParams, sorting: Sorting
 ) -> PageResult[Any]:
@@ -209,11 +246,7 @@ async def paginate(
         page = statement.order_by(*ordering).offset(offset)
     else:
         value, last_id = _decode_cursor(params.cursor, sort, column, tiebreaker)
-        if column is tiebreaker:
-            seek = column < value if descending else column > value
-        else:
-            key = tuple_(column, tiebreaker)
-            seek = key < tuple_(value, last_id) if descending else key > tuple_(value, last_id)
+        seek = _seek(column, tiebreaker, value, last_id, descending=descending)
         page = statement.where(seek).order_by(*ordering)
 
     rows = list((await session.scalars(page.limit(params.limit + 1))).all())

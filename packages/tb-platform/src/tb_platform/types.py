@@ -45,6 +45,10 @@ def trimmed(max_length: int, *, min_length: int = 1) -> StringConstraints:
     )
 
 
+# Free text a list is searched with (``?q=``).
+SearchText = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
+
+
 def _to_utc(value: datetime) -> datetime:
     try:
         return value.astimezone(UTC)

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from tb_platform.db import SessionDep
+from tb_platform.employees import require_active_employee
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id
+from tb_platform.types import Id, SearchText
 
 from ....core.config import SettingsDep
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
@@ -28,13 +29,12 @@ from ....schemas.asset import (
 )
 from ....services import assets as service
 from ....services import csv_io
-from ....services.employees import require_active_employee
 from ....services.schedules import accumulated_at, book_value, schedule_of
 from ...deps import ReadableAsset, WritableAsset
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
-Q = Annotated[str | None, Query(max_length=200, description="Tag, name or serial contains")]
+Q = Annotated[SearchText | None, Query(description="Tag, name or serial contains")]
 StatusFilter = Annotated[AssetStatus | None, Query()]
 CategoryFilter = Annotated[Id | None, Query()]
 EmployeeFilter = Annotated[Id | None, Query()]
@@ -170,10 +170,7 @@ async def assign_asset(
     """Hand the asset to a current employee (checked with the employee service)."""
     service.check_assignable(asset)
     await require_active_employee(
-        base_url=settings.employee_service_url,
-        token=grant.principal.token,
-        employee_id=body.employee_id,
-        timeout_seconds=settings.employee_service_timeout_seconds,
+        settings, token=grant.principal.token, employee_id=body.employee_id
     )
     assigned = await service.assign_asset(
         session,
