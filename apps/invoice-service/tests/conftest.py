@@ -20,7 +20,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import invoice_service.models  # noqa: F401  (registers every table on the metadata)
-
 from invoice_service.cli import ALEMBIC_DIR
 from invoice_service.core.config import InvoiceSettings
 from invoice_service.db import SCHEMA, TableModel
