@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tb_platform.errors import Conflict, InvalidField
+from tb_platform.money import round_money
 
 from ..models import (
     POSTED_STATUSES,
@@ -24,7 +25,7 @@ from ..models import (
     TaxSource,
 )
 from ..schemas.credit_note import CreditLineInput, CreditNoteCreate
-from .amounts import ZERO, check_minor_unit, line_amounts, split_gross
+from .amounts import ZERO, check_minor_unit, split_gross
 from .invoices import on_invoice_paid, require_invoice, settle, tax_by_rate, utc_now
 from .numbering import next_number
 
@@ -71,28 +72,21 @@ def _credit_lines(
                 ["lines", index, "line_id"],
                 f"line {item.line_id} is not a line of invoice {invoice.number}",
             )
-        quantity = item.quantity if item.quantity is not None else line.quantity
         credited = state.lines[item.line_id]
         remaining = line.quantity - credited.quantity
+        # Without a quantity: whatever of the line has not been credited yet.
+        quantity = item.quantity if item.quantity is not None else remaining
         if quantity > remaining:
             raise InvalidField(
                 ["lines", index, "quantity"],
                 f"only {remaining} of line {line.position} can still be credited",
             )
-        if quantity == remaining:
-            # The last of the line: exactly what is left, so full credits add up to the line.
-            net, tax = line.net_amount - credited.net, line.tax_amount - credited.tax
-        else:
-            amounts = line_amounts(
-                quantity=quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
-                tax_rate=line.tax_rate,
-                currency=invoice.currency,
-            )
-            # Rounding up part after part must never credit more than the line was.
-            net = min(amounts.net_amount, line.net_amount - credited.net)
-            tax = min(amounts.tax_amount, line.tax_amount - credited.tax)
+        # Cumulative rounding: after this note, the line is credited its rounded share
+        # (quantity credited so far / line quantity) of net and tax. Credits part by part thus
+        # never round past the line, and crediting the rest gives exactly what is left.
+        share = (credited.quantity + quantity) / line.quantity
+        net = round_money(line.net_amount * share, invoice.currency) - credited.net
+        tax = round_money(line.tax_amount * share, invoice.currency) - credited.tax
         credited.quantity += quantity
         credited.net += net
         credited.tax += tax
@@ -188,7 +182,11 @@ async def create_credit_note(
             f" ({creditable} {invoice.currency})",
         )
     if total <= 0:
-        raise InvalidField(where, "there is nothing left to credit on these lines")
+        raise InvalidField(
+            where,
+            "these quantities come to nothing after rounding to the currency's minor unit"
+            " (or nothing is left to credit); credit a larger quantity",
+        )
 
     today = utc_now().date()
     assert invoice.id is not None
