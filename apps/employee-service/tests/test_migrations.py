@@ -4,30 +4,18 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
 
 from employee_service.cli import ALEMBIC_DIR, main
 from employee_service.db import SCHEMA, TableModel
 from tb_platform import migrations
-from tb_platform.db import sync_url
 from tb_platform.testing import temporary_database
+from tb_platform.testing.migrations import schema_differences, tables_in
 
 
 @pytest.fixture
 def empty_database() -> Iterator[str]:
     with temporary_database("tb_migrations") as url:
         yield url
-
-
-def _tables(url: str) -> set[str]:
-    with psycopg.connect(url) as connection:
-        rows = connection.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
-        ).fetchall()
-    return {row[0] for row in rows}
 
 
 def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
@@ -40,12 +28,12 @@ def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
     get_settings.cache_clear()
     try:
         assert main(["migrate"]) == 0
-        first = _tables(empty_database)
+        first = tables_in(empty_database)
         assert main(["migrate"]) == 0
     finally:
         get_settings.cache_clear()
 
-    assert _tables(empty_database) == first
+    assert tables_in(empty_database) == first
     assert first == {
         f"{SCHEMA}.{name}"
         for name in (
@@ -74,24 +62,11 @@ def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
 def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
     migrations.upgrade(ALEMBIC_DIR, empty_database)
     migrations.downgrade(ALEMBIC_DIR, empty_database, "base")
-    assert _tables(empty_database) == {f"{SCHEMA}.alembic_version"}
+    assert tables_in(empty_database) == {f"{SCHEMA}.alembic_version"}
     migrations.upgrade(ALEMBIC_DIR, empty_database)
-    assert f"{SCHEMA}.employees" in _tables(empty_database)
+    assert f"{SCHEMA}.employees" in tables_in(empty_database)
 
 
 def test_models_and_migrations_agree(empty_database: str) -> None:
     migrations.upgrade(ALEMBIC_DIR, empty_database)
-    engine = create_engine(sync_url(empty_database))
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection,
-            opts={
-                "include_schemas": True,
-                "version_table_schema": SCHEMA,
-                "include_name": lambda name, type_, _: type_ != "schema" or name == SCHEMA,
-                "compare_type": True,
-            },
-        )
-        differences = compare_metadata(context, TableModel.metadata)
-    engine.dispose()
-    assert differences == []
+    assert schema_differences(empty_database, TableModel.metadata, SCHEMA) == []

@@ -2,22 +2,17 @@
 
 import asyncio
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from pypdf import PdfReader
-from sqlalchemy import create_engine
 
 from invoice_service.cli import ALEMBIC_DIR
 from invoice_service.core.config import InvoiceSettings
-from invoice_service.db import SCHEMA, TableModel
 from invoice_service.main import create_app
 from tb_platform import migrations
-from tb_platform.db import sync_url
 from tb_platform.testing import TokenFactory, api_client, temporary_database
 
 API = "/api/v1"
@@ -337,29 +332,3 @@ async def test_concurrent_issues_get_consecutive_numbers(
         )
         # 224.72 due: two payments of 100 fit, the other three would exceed the total.
         assert sorted(r.status_code for r in payments) == [201, 201, 422, 422, 422]
-
-
-@pytest.fixture
-def empty_database() -> Iterator[str]:
-    with temporary_database("tb_invoice_migrations") as url:
-        yield url
-
-
-def test_models_and_migration_agree(empty_database: str) -> None:
-    migrations.upgrade(ALEMBIC_DIR, empty_database)
-    engine = create_engine(sync_url(empty_database))
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection,
-            opts={
-                "include_schemas": True,
-                "version_table_schema": SCHEMA,
-                "include_name": lambda name, type_, _: type_ != "schema" or name == SCHEMA,
-                "compare_type": True,
-            },
-        )
-        differences = compare_metadata(context, TableModel.metadata)
-    engine.dispose()
-    assert differences == []
-    migrations.downgrade(ALEMBIC_DIR, empty_database, "base")
-    migrations.upgrade(ALEMBIC_DIR, empty_database)
