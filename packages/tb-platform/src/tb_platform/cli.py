@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,20 @@ class Command:
     help: str
     handler: Handler
     arguments: Sequence[tuple[Sequence[str], dict[str, Any]]] = field(default_factory=list)
+
+
+def seed_demo_command(target: str) -> Command:
+    """``seed-demo``: run ``"package.module:function"`` (``async (settings) -> list[str]``) and
+    print the lines it returns. The module is imported only when the command runs."""
+
+    async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        module_name, _, function_name = target.partition(":")
+        seed = getattr(importlib.import_module(module_name), function_name)
+        for line in await seed(settings):
+            print(line)
+        return 0
+
+    return Command(name="seed-demo", help="add demo data (idempotent)", handler=handler)
 
 
 @dataclass
