@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
@@ -28,7 +28,14 @@ from ..models import (
 )
 from ..schemas.asset import AssetCreate, AssetUpdate
 from .depreciation import DepreciationMethod
-from .schedules import accumulated_at, book_value, latest_accumulated, regenerate_schedule
+from .schedules import (
+    accumulated_at,
+    book_value,
+    insert_schedule_rows,
+    latest_accumulated,
+    regenerate_schedule,
+    schedule_rows,
+)
 
 EARLIEST_PURCHASE = dt.date(1900, 1, 1)
 # Inputs the schedule is computed from: changing any of them rebuilds it.
@@ -122,12 +129,23 @@ def _check_financials(values: Mapping[str, Any]) -> None:
         raise InvalidField("declining_rate", f"{method} takes no declining_rate")
 
 
-async def _next_free_tag(session: AsyncSession) -> str:
-    while True:
-        number = await session.scalar(ASSET_TAG_SEQUENCE.next_value())
-        tag = f"AST-{number:06d}"
-        if not await session.scalar(select(exists().where(Asset.asset_tag == tag))):
-            return tag
+async def _free_tags(session: AsyncSession, count: int) -> list[str]:
+    """``count`` generated tags (AST-000123) that no asset uses; a tag someone typed by hand
+    that looks like a generated one is skipped."""
+    tags: list[str] = []
+    while len(tags) < count:
+        wanted = count - len(tags)
+        numbers = (
+            await session.scalars(
+                select(ASSET_TAG_SEQUENCE.next_value()).select_from(func.generate_series(1, wanted))
+            )
+        ).all()
+        candidates = [f"AST-{number:06d}" for number in numbers]
+        taken = set(
+            await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag.in_(candidates)))
+        )
+        tags += [tag for tag in candidates if tag not in taken]
+    return tags
 
 
 async def _refuse_taken_tag(
@@ -166,7 +184,7 @@ async def create_asset(
 ) -> Asset:
     values = await resolve_new_asset(session, data=data, category=category)
     if values["asset_tag"] is None:
-        values["asset_tag"] = await _next_free_tag(session)
+        values["asset_tag"] = (await _free_tags(session, 1))[0]
     else:
         await _refuse_taken_tag(session, values["asset_tag"])
     asset = Asset(**values, created_by=actor, updated_by=actor)
@@ -175,6 +193,33 @@ async def create_asset(
     await regenerate_schedule(session, asset=asset)
     await session.refresh(asset)
     return asset
+
+
+async def create_assets(
+    session: AsyncSession, *, rows: list[dict[str, Any]], actor: str
+) -> list[int]:
+    """Insert many checked assets (``resolve_new_asset`` values) with their schedules, in bulk.
+
+    Tags given must already be known to be free; the missing ones are generated.
+    """
+    missing = [row for row in rows if row["asset_tag"] is None]
+    for row, tag in zip(missing, await _free_tags(session, len(missing)), strict=True):
+        row["asset_tag"] = tag
+    records = [{**row, "created_by": actor, "updated_by": actor} for row in rows]
+    ids = list(
+        (
+            await session.scalars(
+                insert(Asset).returning(Asset.id, sort_by_parameter_order=True), records
+            )
+        ).all()
+    )
+    schedules = [
+        entry
+        for asset_id, row in zip(ids, rows, strict=True)
+        for entry in schedule_rows(asset_id, row)
+    ]
+    await insert_schedule_rows(session, schedules)
+    return ids
 
 
 async def update_asset(

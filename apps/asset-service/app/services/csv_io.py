@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
@@ -133,7 +134,7 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
     )
     seen_tags: dict[str, int] = {}
     problems: list[dict[str, Any]] = []
-    valid: list[tuple[AssetCreate, AssetCategory]] = []
+    valid: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
         line = index + 2
         if not row:
@@ -179,31 +180,28 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
                     )
                 )
             seen_tags.setdefault(data.asset_tag, line)
+        resolved: dict[str, Any] | None = None
         if category is not None:
             try:
-                await asset_service.resolve_new_asset(session, data=data, category=category)
+                resolved = await asset_service.resolve_new_asset(
+                    session, data=data, category=category
+                )
             except InvalidField as exc:
                 row_problems += [_problem(line, err["field"], err["msg"]) for err in exc.detail]
         if row_problems:
             problems += row_problems
-        elif category is not None:
-            valid.append((data, category))
+        elif resolved is not None:
+            valid.append(resolved)
     if problems:
         bad_rows = len({p["row"] for p in problems})
         raise InvalidCsv(f"{bad_rows} row(s) are not valid; nothing was imported", problems)
-    ids: list[int] = []
-    for data, category in valid:
-        try:
-            asset = await asset_service.create_asset(
-                session, data=data, actor=actor, category=category
-            )
-        except Conflict as exc:  # a tag taken by a concurrent request since the check above
-            raise InvalidCsv(
-                "Nothing was imported", [_problem(0, "asset_tag", str(exc.detail))]
-            ) from exc
-        assert asset.id is not None
-        ids.append(asset.id)
-    return ids
+    try:
+        return await asset_service.create_assets(session, rows=valid, actor=actor)
+    except IntegrityError as exc:  # a tag taken by a concurrent request since the check above
+        raise Conflict(
+            "An asset tag of the file was taken meanwhile; nothing was imported",
+            code="asset_tag_taken",
+        ) from exc
 
 
 def _line(values: list[Any]) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -13,36 +14,49 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..models import Asset, DepreciationEntry
 from .depreciation import build_schedule
 
+INSERT_SLICE = 5000
+
+
+def schedule_rows(asset_id: int, values: Asset | Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``depreciation_schedules`` rows of one asset, computed from its fields."""
+
+    def field(name: str) -> Any:
+        return values[name] if isinstance(values, Mapping) else getattr(values, name)
+
+    periods = build_schedule(
+        cost=field("purchase_cost"),
+        salvage=field("salvage_value"),
+        life_months=field("useful_life_months"),
+        start=field("purchase_date"),
+        method=field("depreciation_method"),
+        annual_rate=field("declining_rate"),
+        currency=field("currency"),
+        end=field("disposal_date") if not isinstance(values, Mapping) else None,
+    )
+    return [
+        {
+            "asset_id": asset_id,
+            "period_start": p.period_start,
+            "period_end": p.period_end,
+            "depreciation_amount": p.depreciation_amount,
+            "accumulated_depreciation": p.accumulated_depreciation,
+            "book_value": p.book_value,
+        }
+        for p in periods
+    ]
+
+
+async def insert_schedule_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    # executemany in slices: one round trip per slice rather than per row.
+    for start in range(0, len(rows), INSERT_SLICE):
+        await session.execute(insert(DepreciationEntry), rows[start : start + INSERT_SLICE])
+
 
 async def regenerate_schedule(session: AsyncSession, *, asset: Asset) -> None:
     """Rebuild the asset's rows from its cost, salvage, life, method, rate and dates."""
     assert asset.id is not None
-    periods = build_schedule(
-        cost=asset.purchase_cost,
-        salvage=asset.salvage_value,
-        life_months=asset.useful_life_months,
-        start=asset.purchase_date,
-        method=asset.depreciation_method,
-        annual_rate=asset.declining_rate,
-        currency=asset.currency,
-        end=asset.disposal_date,
-    )
     await session.execute(delete(DepreciationEntry).where(DepreciationEntry.asset_id == asset.id))
-    if periods:
-        await session.execute(
-            insert(DepreciationEntry),
-            [
-                {
-                    "asset_id": asset.id,
-                    "period_start": p.period_start,
-                    "period_end": p.period_end,
-                    "depreciation_amount": p.depreciation_amount,
-                    "accumulated_depreciation": p.accumulated_depreciation,
-                    "book_value": p.book_value,
-                }
-                for p in periods
-            ],
-        )
+    await insert_schedule_rows(session, schedule_rows(asset.id, asset))
 
 
 async def schedule_of(session: AsyncSession, *, asset_id: int) -> Sequence[DepreciationEntry]:
