@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,16 +20,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from asset_service.cli import ALEMBIC_DIR
 from asset_service.core.config import AssetSettings
 from asset_service.main import create_app
 from employee_service.cli import ALEMBIC_DIR as EMPLOYEE_ALEMBIC
 from tb_platform import migrations
-from tb_platform.testing import TokenFactory, api_client, rolled_back
+from tb_platform.testing import TokenFactory
+from tb_platform.testing.plugin import TEST_SECRET
 
-TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 API = "/api/v1"
 STATUSES = ("in_stock", "assigned", "in_maintenance", "retired", "disposed")
 
@@ -120,35 +119,8 @@ def settings(database_url: str, employee_service: EmployeeService) -> AssetSetti
 
 
 @pytest.fixture(scope="session")
-async def app(settings: AssetSettings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    yield application
-    await application.state.database.dispose()
-
-
-@pytest.fixture
-async def connection(app: FastAPI) -> AsyncIterator[AsyncConnection]:
-    async with rolled_back(app) as connection:
-        yield connection
-
-
-@pytest.fixture
-async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(app) as http:
-        yield http
-
-
-@pytest.fixture(scope="session")
-def tokens(settings: AssetSettings) -> TokenFactory:
-    return TokenFactory(
-        secret=TEST_SECRET, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
-
-
-@pytest.fixture
-def admin(tokens: TokenFactory) -> dict[str, str]:
-    """An admin caller without an employee record of their own (like a service account)."""
-    return tokens.headers("admin", sub="admin-tests")
+def app_factory() -> Callable[[Any], FastAPI]:
+    return create_app
 
 
 @pytest.fixture

@@ -1,20 +1,18 @@
 """Fixtures: one migrated database per run, each test inside a rolled-back transaction."""
 
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from employee_service.cli import ALEMBIC_DIR
 from employee_service.core.config import EmployeeSettings
 from employee_service.main import create_app
 from tb_platform import migrations
-from tb_platform.testing import TokenFactory, api_client, rolled_back
-
-TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+from tb_platform.testing import TokenFactory
+from tb_platform.testing.plugin import TEST_SECRET
 
 
 @pytest.fixture(scope="session")
@@ -32,35 +30,8 @@ def settings(database_url: str) -> EmployeeSettings:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: EmployeeSettings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    yield application
-    await application.state.database.dispose()
-
-
-@pytest.fixture
-async def connection(app: FastAPI) -> AsyncIterator[AsyncConnection]:
-    async with rolled_back(app) as connection:
-        yield connection
-
-
-@pytest.fixture
-async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(app) as http:
-        yield http
-
-
-@pytest.fixture(scope="session")
-def tokens(settings: EmployeeSettings) -> TokenFactory:
-    return TokenFactory(
-        secret=TEST_SECRET, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
-
-
-@pytest.fixture
-def admin(tokens: TokenFactory) -> dict[str, str]:
-    """An admin caller without an employee record of their own (like a service account)."""
-    return tokens.headers("admin", sub="admin-tests")
+def app_factory() -> Callable[[Any], FastAPI]:
+    return create_app
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ and use EUR only, so that nothing depends on the order tests run in.
 """
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,7 +17,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 import invoice_service.models  # noqa: F401  (registers every table on the metadata)
 from invoice_service.cli import ALEMBIC_DIR
@@ -25,9 +24,8 @@ from invoice_service.core.config import InvoiceSettings
 from invoice_service.db import SCHEMA, TableModel
 from invoice_service.main import create_app
 from tb_platform import migrations
-from tb_platform.testing import TokenFactory, api_client, rolled_back
-
-TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+from tb_platform.testing import TokenFactory, api_client
+from tb_platform.testing.plugin import TEST_SECRET
 
 CUSTOMERS = "/api/v1/customers"
 INVOICES = "/api/v1/invoices"
@@ -51,22 +49,8 @@ def settings(database_url: str) -> InvoiceSettings:
 
 
 @pytest.fixture(scope="session")
-async def app(settings: InvoiceSettings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    yield application
-    await application.state.database.dispose()
-
-
-@pytest.fixture
-async def connection(app: FastAPI) -> AsyncIterator[AsyncConnection]:
-    async with rolled_back(app) as connection:
-        yield connection
-
-
-@pytest.fixture
-async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(app) as http:
-        yield http
+def app_factory() -> Callable[[Any], FastAPI]:
+    return create_app
 
 
 @pytest.fixture
@@ -84,19 +68,6 @@ async def committed_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         )
         async with database.engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {tables} CASCADE"))
-
-
-@pytest.fixture(scope="session")
-def tokens(settings: InvoiceSettings) -> TokenFactory:
-    return TokenFactory(
-        secret=TEST_SECRET, issuer=settings.jwt_issuer, audience=settings.jwt_audience
-    )
-
-
-@pytest.fixture
-def admin(tokens: TokenFactory) -> dict[str, str]:
-    """An admin caller without an employee record of their own (like a service account)."""
-    return tokens.headers("admin", sub="admin-tests")
 
 
 @pytest.fixture
