@@ -311,3 +311,30 @@ async def test_the_due_list_looks_30_days_ahead_by_default(
     listed = {i["asset_id"] for i in response.json()["items"]}
     assert soon["id"] in listed
     assert later["id"] not in listed
+
+
+async def test_work_cannot_start_or_end_in_the_future(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    asset = await make.asset()
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    for body, field in (
+        ({"started_at": tomorrow}, "started_at"),
+        ({"started_at": "2025-03-02T10:00:00Z", "completed_at": tomorrow}, "completed_at"),
+    ):
+        response = await client.post(
+            f"{ASSETS}/{asset['id']}/maintenance",
+            json={"kind": "inspection", "description": "Ahead of time", **body},
+            headers=manager,
+        )
+        assert fields_of(response) == [field], body
+    assert (await make.get(asset))["status"] == "in_stock"
+
+    log = await make.open_maintenance(asset, started_at="2025-03-02T10:00:00Z")
+    early = await client.post(
+        f"{ASSETS}/{asset['id']}/maintenance/{log['id']}/complete",
+        json={"completed_at": tomorrow},
+        headers=manager,
+    )
+    assert fields_of(early) == ["completed_at"]
+    assert (await make.get(asset))["status"] == "in_maintenance"

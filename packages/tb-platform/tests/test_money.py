@@ -1,11 +1,14 @@
 """Money input and rounding: what every service's amounts go through."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from tb_platform.money import Currency, Money, Percent, minor_unit, round_money
+from tb_platform.errors import InvalidField
+from tb_platform.money import Currency, Money, Percent, check_minor_unit, minor_unit, round_money
+from tb_platform.types import CLOCK_SKEW, PastUtcDatetime
 
 
 class Body(BaseModel):
@@ -67,3 +70,24 @@ def test_round_money_is_half_up_to_the_minor_unit(
 def test_minor_units() -> None:
     assert minor_unit("EUR") == Decimal("0.01")
     assert minor_unit("JPY") == Decimal(1)
+
+
+def test_check_minor_unit_refuses_fractions_the_currency_does_not_have() -> None:
+    check_minor_unit(Decimal("10.25"), "EUR", "amount")
+    check_minor_unit(Decimal("1000"), "JPY", "amount")
+    with pytest.raises(InvalidField) as caught:
+        check_minor_unit(Decimal("1000.50"), "JPY", "amount")
+    assert caught.value.detail[0]["field"] == "amount"
+
+
+class Happened(BaseModel):
+    at: PastUtcDatetime
+
+
+def test_past_instants_allow_the_clock_skew_and_refuse_the_future() -> None:
+    now = datetime.now(UTC)
+    assert Happened.model_validate({"at": now - timedelta(days=400)}).at < now
+    assert Happened.model_validate({"at": now + CLOCK_SKEW / 2}).at > now
+    for bad in (now + CLOCK_SKEW * 2, "2026-01-01T10:00:00"):  # the future; a naive time
+        with pytest.raises(ValidationError):
+            Happened.model_validate({"at": bad})

@@ -3,9 +3,10 @@
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from pydantic import Field
 
+from tb_platform.app import current_settings
 from tb_platform.employees import EmployeeServiceSettings
 
 
@@ -19,10 +20,5 @@ def get_settings() -> AssetSettings:
     return AssetSettings()
 
 
-def _settings_dep(request: Request) -> AssetSettings:
-    # Read per request (not at import), so tests and operators can point it elsewhere.
-    settings: AssetSettings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[AssetSettings, Depends(_settings_dep)]
+# Read per request (not at import), so tests can point the employee service elsewhere.
+SettingsDep = Annotated[AssetSettings, Depends(current_settings)]

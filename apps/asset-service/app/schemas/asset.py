@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tb_platform.money import Currency, Money, decimal_type
 from tb_platform.schemas import InputModel, PatchModel
-from tb_platform.types import Id, UtcDatetime, trimmed
+from tb_platform.types import Id, PastUtcDatetime, trimmed
 
 from ..models import AssetStatus, MaintenanceKind
 from ..services.depreciation import DepreciationMethod
@@ -147,13 +147,13 @@ class MaintenanceCreate(InputModel):
     description: Annotated[str, trimmed(5000)]
     vendor: Annotated[str, trimmed(200)] | None = None
     cost: Money = Decimal(0)
-    started_at: UtcDatetime | None = None
-    completed_at: UtcDatetime | None = None
+    started_at: PastUtcDatetime | None = None
+    completed_at: PastUtcDatetime | None = None
     next_due_date: dt.date | None = None
 
 
 class MaintenanceComplete(InputModel):
-    completed_at: UtcDatetime | None = None
+    completed_at: PastUtcDatetime | None = None
     cost: Money | None = None
     next_due_date: dt.date | None = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import Select, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
-from tb_platform.money import minor_unit, round_money
+from tb_platform.money import check_minor_unit, round_money
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
 from tb_platform.rbac import Grant
@@ -108,10 +108,8 @@ def _check_financials(values: Mapping[str, Any]) -> None:
     cost: Decimal = values["purchase_cost"]
     salvage: Decimal = values["salvage_value"]
     currency: str = values["currency"]
-    unit = minor_unit(currency)
     for field in ("purchase_cost", "salvage_value"):
-        if values[field] % unit:
-            raise InvalidField(field, f"{currency} amounts have no fractions below {unit}")
+        check_minor_unit(values[field], currency, field)
     if salvage > cost:
         raise InvalidField("salvage_value", "Salvage value cannot exceed the purchase cost")
     purchase_date: dt.date = values["purchase_date"]
@@ -406,11 +404,7 @@ async def dispose_asset(
         raise InvalidField("date", "Disposal date cannot be before the purchase date")
     if date > today():
         raise InvalidField("date", "Disposal date cannot be in the future")
-    if proceeds % minor_unit(asset.currency):
-        raise InvalidField(
-            "proceeds",
-            f"{asset.currency} amounts have no fractions below {minor_unit(asset.currency)}",
-        )
+    check_minor_unit(proceeds, asset.currency, "proceeds")
     asset.status = AssetStatus.DISPOSED
     asset.disposal_date = date
     asset.disposal_proceeds = proceeds

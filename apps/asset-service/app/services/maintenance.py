@@ -14,19 +14,11 @@ from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from ..models import Asset, AssetStatus, MaintenanceLog
 from ..schemas.asset import MaintenanceComplete, MaintenanceCreate
 
-# Clocks differ a little between the browser, the web app and this service.
-CLOCK_SKEW = dt.timedelta(minutes=5)
-
 SORTING = Sorting(
     fields={"started_at": MaintenanceLog.started_at, "id": MaintenanceLog.id},
     default="-started_at",
     tiebreaker=MaintenanceLog.id,
 )
-
-
-def _not_in_future(field: str, value: dt.datetime, now: dt.datetime) -> None:
-    if value > now + CLOCK_SKEW:
-        raise InvalidField(field, "Cannot be in the future")
 
 
 async def open_log(
@@ -37,11 +29,8 @@ async def open_log(
             f"Asset {asset.asset_tag} is {asset.status}; it is no longer maintained",
             code="asset_out_of_service",
         )
-    now = dt.datetime.now(dt.UTC)
-    started_at = data.started_at or now
-    _not_in_future("started_at", started_at, now)
+    started_at = data.started_at or dt.datetime.now(dt.UTC)
     if data.completed_at is not None:
-        _not_in_future("completed_at", data.completed_at, now)
         if data.completed_at < started_at:
             raise InvalidField("completed_at", "Cannot be before started_at")
     elif asset.status == AssetStatus.IN_MAINTENANCE:
@@ -87,9 +76,7 @@ async def complete_log(
 ) -> MaintenanceLog:
     if log.completed_at is not None:
         raise Conflict("This maintenance is already completed", code="maintenance_completed")
-    now = dt.datetime.now(dt.UTC)
-    completed_at = data.completed_at or now
-    _not_in_future("completed_at", completed_at, now)
+    completed_at = data.completed_at or dt.datetime.now(dt.UTC)
     if completed_at < log.started_at:
         raise InvalidField("completed_at", "Cannot be before started_at")
     log.completed_at = completed_at

@@ -8,6 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from tb_platform.app import current_settings
+
 from .config import EmployeeSettings
 
 
@@ -56,10 +58,5 @@ def _passwords_dep(request: Request) -> Passwords:
     return passwords_for(request.app.state.settings)
 
 
-def _settings_dep(request: Request) -> EmployeeSettings:
-    settings: EmployeeSettings = request.app.state.settings
-    return settings
-
-
 PasswordsDep = Annotated[Passwords, Depends(_passwords_dep)]
-SettingsDep = Annotated[EmployeeSettings, Depends(_settings_dep)]
+SettingsDep = Annotated[EmployeeSettings, Depends(current_settings)]

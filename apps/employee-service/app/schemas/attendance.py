@@ -2,27 +2,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from tb_platform.schemas import InputModel
-from tb_platform.types import Id, UtcDatetime, trimmed
+from tb_platform.types import Id, PastUtcDatetime, UtcDatetime, trimmed
 
 from ..models import AttendanceStatus
 
 # Hours are a measure, not money: they travel as a JSON number with two decimals.
 Hours = Annotated[Decimal, PlainSerializer(lambda value: float(value), return_type=float)]
 Note = Annotated[str, trimmed(500)]
-# Clocks drift a little; anything later than this is a typo, not an attendance.
-CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def _not_in_future(value: dt.datetime) -> dt.datetime:
-    if value > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
-        raise ValueError("cannot record a check-in or check-out in the future")
-    return value
-
-
-PastInstant = Annotated[UtcDatetime, AfterValidator(_not_in_future)]
+# A check-in or check-out cannot be recorded ahead of time.
+PastInstant = PastUtcDatetime
 
 
 class CheckIn(InputModel):

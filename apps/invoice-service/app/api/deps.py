@@ -2,8 +2,9 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path
 
+from tb_platform.app import current_settings
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound
 from tb_platform.types import PG_INT_MAX
@@ -15,8 +16,6 @@ from ..services.customers import require_customer
 from ..services.invoices import get_invoice
 
 InvoiceId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
-# A list's ``q``: NUL characters cannot reach PostgreSQL text, so they are a 422 here.
-SearchText = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 CustomerId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
 
 
@@ -42,12 +41,7 @@ async def _writable_customer(
     return await require_customer(session, customer_id=customer_id)
 
 
-def _settings(request: Request) -> InvoiceSettings:
-    settings: InvoiceSettings = request.app.state.settings
-    return settings
-
-
 ReadableInvoice = Annotated[Invoice, Depends(_readable_invoice)]
 ReadableCustomer = Annotated[Customer, Depends(_readable_customer)]
 WritableCustomer = Annotated[Customer, Depends(_writable_customer)]
-SettingsDep = Annotated[InvoiceSettings, Depends(_settings)]
+SettingsDep = Annotated[InvoiceSettings, Depends(current_settings)]

@@ -16,23 +16,17 @@ Amount = Annotated[
 
 Quantity = decimal_type(max_digits=12, decimal_places=3, gt=0)
 
-# Clocks drift a little; a later instant is a typo, not a payment.
-CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
 # Nothing the company records predates this; it also keeps clear of 0001-01-01, which the driver
 # would store as -infinity.
 EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
 
-def _not_in_future(value: dt.datetime) -> dt.datetime:
-    if value > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
-        raise ValueError("must not be in the future")
+def _not_before_1900(value: dt.datetime) -> dt.datetime:
     if value < EARLIEST:
         raise ValueError("must not be before 1900-01-01")
     return value
 
 
-NotFuture = AfterValidator(_not_in_future)
+NotBefore1900 = AfterValidator(_not_before_1900)
 
 Reason = Annotated[str, trimmed(500)]

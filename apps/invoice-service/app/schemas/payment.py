@@ -5,12 +5,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tb_platform.money import PositiveMoney
 from tb_platform.schemas import InputModel
-from tb_platform.types import UtcDatetime, trimmed
+from tb_platform.types import PastUtcDatetime, trimmed
 
 from ..models import PaymentKind, PaymentMethod
-from .common import Amount, NotFuture
+from .common import Amount, NotBefore1900
 
-PaidAt = Annotated[UtcDatetime, NotFuture]
+PaidAt = Annotated[PastUtcDatetime, NotBefore1900]
 
 
 class PaymentCreate(InputModel):

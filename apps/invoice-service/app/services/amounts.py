@@ -58,9 +58,3 @@ def sums(amounts: Iterable[LineAmounts]) -> LineAmounts:
         net += amount.net_amount
         tax += amount.tax_amount
     return LineAmounts(net_amount=net, tax_amount=tax, total=net + tax)
-
-
-def check_minor_unit(amount: Decimal, currency: str, field: str) -> None:
-    """An amount paid or credited must be expressible in the currency (no cents in JPY)."""
-    if round_money(amount, currency) != amount:
-        raise InvalidField(field, f"{currency} amounts cannot have that many decimals")

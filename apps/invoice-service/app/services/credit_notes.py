@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tb_platform.errors import Conflict, InvalidField
-from tb_platform.money import round_money
+from tb_platform.money import check_minor_unit, round_money
 
 from ..models import (
     POSTED_STATUSES,
@@ -25,7 +25,7 @@ from ..models import (
     TaxSource,
 )
 from ..schemas.credit_note import CreditLineInput, CreditNoteCreate
-from .amounts import ZERO, check_minor_unit, split_gross
+from .amounts import ZERO, split_gross
 from .invoices import on_invoice_paid, require_invoice, settle, tax_by_rate, utc_now
 from .numbering import next_number
 

@@ -5,10 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.query import contains_text
 
 from ..models import Customer, Invoice
 from ..schemas.customer import CustomerCreate, CustomerUpdate
-from .queries import contains_text
 
 CUSTOMER_SORTING = Sorting(
     fields={

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.query import contains_text
 
 from ..models import (
     OPEN_STATUSES,
@@ -28,7 +29,6 @@ from ..models import (
 from ..schemas.invoice import InvoiceCreate, InvoiceUpdate, LineInput, StatusFilter
 from .amounts import ZERO, LineAmounts, check_storable, line_amounts, sums
 from .numbering import next_number
-from .queries import contains_text
 
 INVOICE_SORTING = Sorting(
     fields={

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
-from tb_platform.money import CENT
+from tb_platform.money import CENT, check_minor_unit
 
 from ..models import (
     POSTED_STATUSES,
@@ -18,7 +18,6 @@ from ..models import (
     PaymentKind,
 )
 from ..schemas.payment import PaymentCreate
-from .amounts import check_minor_unit
 from .invoices import on_invoice_paid, settle, utc_now
 
 

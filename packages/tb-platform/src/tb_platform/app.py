@@ -5,14 +5,23 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
 from .db import Database
 from .errors import install_error_handlers
 from .health import router as health_router
 from .security import TokenService
 from .settings import ServiceSettings
+
+
+def current_settings(request: Request) -> Any:
+    """A dependency: the running app's settings, read per request (tests may swap them).
+
+    A service types it once: ``SettingsDep = Annotated[MySettings, Depends(current_settings)]``.
+    """
+    return request.app.state.settings
 
 
 def create_service_app(

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 
+from .errors import InvalidField
+
 # Active ISO 4217 codes → decimals of the minor unit (0 or 2; see the module docstring for 3).
 _ZERO_DECIMALS = frozenset(
     """BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF""".split()  # noqa: SIM905
@@ -45,6 +47,14 @@ def round_money(amount: Decimal, currency: str | None = None) -> Decimal:
     """Round half-up to the currency's minor unit (cents when no currency is given)."""
     unit = minor_unit(currency) if currency else CENT
     return amount.quantize(unit, rounding=ROUND_HALF_UP).quantize(CENT)
+
+
+def check_minor_unit(amount: Decimal, currency: str, field: str | list[str | int]) -> None:
+    """422 on ``field`` when ``amount`` is not a whole number of the currency's minor unit
+    (no cents in JPY)."""
+    unit = minor_unit(currency)
+    if amount % unit:
+        raise InvalidField(field, f"{currency} amounts have no fractions below {unit}")
 
 
 def _check_currency(value: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
@@ -58,3 +58,16 @@ def _to_utc(value: datetime) -> datetime:
 
 # A timezone-aware instant (a naive one is refused), normalised to UTC.
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+# Clocks of browsers, the web app and the services drift a little; later than this is a typo.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _not_in_future(value: datetime) -> datetime:
+    if value > datetime.now(UTC) + CLOCK_SKEW:
+        raise ValueError("must not be in the future")
+    return value
+
+
+# An instant that has happened (a check-in, a payment, a repair), within the clock skew.
+PastUtcDatetime = Annotated[UtcDatetime, AfterValidator(_not_in_future)]

@@ -4,12 +4,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from tb_platform.db import SessionDep
 from tb_platform.paging import ListParamsDep, Page
+from tb_platform.types import SearchText
 
 from ....core.permissions import ReadCustomers, WriteCustomers
 from ....models import Customer
 from ....schemas.customer import CustomerCreate, CustomerPublic, CustomerUpdate
 from ....services import customers as service
-from ...deps import ReadableCustomer, SearchText, WritableCustomer
+from ...deps import ReadableCustomer, WritableCustomer
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -23,7 +24,7 @@ async def list_customers(
     _: ReadCustomers,
     session: SessionDep,
     params: ListParamsDep,
-    q: Annotated[SearchText, Query(description="Name, email or tax id contains")] = None,
+    q: Annotated[SearchText | None, Query(description="Name, email or tax id contains")] = None,
 ) -> Page[CustomerPublic]:
     """Sort by ``name`` (default), ``id`` or ``created_at``; prefix ``-`` for descending."""
     result = await service.list_customers(session, params=params, q=q)

@@ -7,7 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from tb_platform.db import SessionDep
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id
+from tb_platform.types import Id, SearchText
 
 from ....core.permissions import ReadInvoices, WriteInvoices
 from ....models import Invoice
@@ -20,7 +20,7 @@ from ....schemas.invoice import (
 )
 from ....services import invoices as service
 from ....services.pdf import render_invoice
-from ...deps import InvoiceId, ReadableInvoice, SearchText, SettingsDep
+from ...deps import InvoiceId, ReadableInvoice, SettingsDep
 
 # /invoices/summary and /invoices/aging live in reports.py, whose router is included first so
 # that they are matched before /invoices/{invoice_id}.
@@ -44,7 +44,9 @@ async def list_invoices(
     employee_id: Annotated[Id | None, Query()] = None,
     issued_from: Annotated[dt.date | None, Query(description="Issue date from (inclusive)")] = None,
     issued_to: Annotated[dt.date | None, Query(description="Issue date to (inclusive)")] = None,
-    q: Annotated[SearchText, Query(description="Number, customer name or notes contains")] = None,
+    q: Annotated[
+        SearchText | None, Query(description="Number, customer name or notes contains")
+    ] = None,
 ) -> Page[InvoicePublic]:
     """Sort by ``issue_date`` (default ``-issue_date``), ``due_date``, ``number``, ``total``,
     ``created_at`` or ``id``; prefix ``-`` for descending."""
