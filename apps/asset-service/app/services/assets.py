@@ -181,16 +181,10 @@ async def create_asset(
     session: AsyncSession, *, data: AssetCreate, actor: str, category: AssetCategory | None = None
 ) -> Asset:
     values = await resolve_new_asset(session, data=data, category=category)
-    if values["asset_tag"] is None:
-        values["asset_tag"] = (await _free_tags(session, 1))[0]
-    else:
+    if values["asset_tag"] is not None:
         await _refuse_taken_tag(session, values["asset_tag"])
-    asset = Asset(**values, created_by=actor, updated_by=actor)
-    session.add(asset)
-    await session.flush()
-    await regenerate_schedule(session, asset=asset)
-    await session.refresh(asset)
-    return asset
+    [asset_id] = await create_assets(session, rows=[values], actor=actor)
+    return await require_asset(session, asset_id=asset_id)
 
 
 async def create_assets(
@@ -242,10 +236,7 @@ async def update_asset(
         await _refuse_taken_tag(session, values["asset_tag"], exclude_id=asset.id)
     if values.get("depreciation_method") not in (None, DepreciationMethod.DECLINING_BALANCE):
         values.setdefault("declining_rate", None)  # leaving declining balance drops its rate
-    merged = {
-        field: values.get(field, getattr(asset, field))
-        for field in (*SCHEDULE_INPUTS, "purchase_date")
-    }
+    merged = {field: values.get(field, getattr(asset, field)) for field in SCHEDULE_INPUTS}
     _check_financials(merged)
     for field, value in values.items():
         setattr(asset, field, value)
@@ -312,11 +303,7 @@ async def assign_asset(
     session: AsyncSession, *, asset: Asset, employee_id: int, actor: str, notes: str | None
 ) -> Asset:
     """Hand the asset to an employee (the caller has checked the employee with their service)."""
-    if asset.status != AssetStatus.IN_STOCK:
-        raise Conflict(
-            f"Asset {asset.asset_tag} is {asset.status}; only an in-stock asset can be assigned",
-            code="asset_not_available",
-        )
+    check_assignable(asset)
     now = dt.datetime.now(dt.UTC)
     session.add(
         AssetAssignment(
