@@ -710,3 +710,17 @@ async def test_a_check_in_time_outside_the_calendar_is_refused(
     person = await make.employee()
     response = await check_in(client, hr, employee_id=person["id"], at="0001-01-01T00:30:00+01:00")
     assert_invalid(response, "at")
+
+
+async def test_check_in_and_out_need_no_body(
+    client: httpx.AsyncClient, tokens: TokenFactory, make: Factory
+) -> None:
+    person = await make.employee()
+    own = tokens.headers("employee", employee_id=person["id"])
+    checked_in = await client.post(f"{URL}/check-in", headers=own)
+    assert checked_in.status_code == 201, checked_in.text
+    assert checked_in.json()["employee_id"] == person["id"]
+    assert checked_in.json()["status"] == "present"
+    checked_out = await client.post(f"{URL}/check-out", headers=own)
+    assert checked_out.status_code == 200, checked_out.text
+    assert checked_out.json()["check_out_at"] is not None

@@ -33,7 +33,7 @@ async def test_login_returns_a_verifiable_token_with_the_contract_claims(
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 3600
     assert body["user"] == {
-        "id": str(person["id"]),
+        "id": person["id"],
         "employee_id": person["id"],
         "email": "Grace.Hopper@tb-erp.test",
         "roles": ["accountant", "employee"],

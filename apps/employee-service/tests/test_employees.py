@@ -384,3 +384,94 @@ async def test_ids_out_of_range_are_422_not_500(
     assert (await client.get(f"{API}/2147483648", headers=admin)).status_code == 422
     assert (await client.get(f"{API}/abc", headers=admin)).status_code == 422
     assert (await client.get(f"{API}/0", headers=admin)).status_code == 422
+
+
+async def test_hr_cannot_change_an_admins_login_identity(
+    client: httpx.AsyncClient, hr: dict[str, str], admin: dict[str, str], make: Factory
+) -> None:
+    an_admin = await make.employee(
+        email="boss@tb-erp.test", roles=["admin"], password="admin-password-1"
+    )
+    for change in ({"email": "hr-owns-it@tb-erp.test"}, {"status": "on_leave"}):
+        refused = await client.patch(f"{API}/{an_admin['id']}", json=change, headers=hr)
+        assert refused.status_code == 403, (change, refused.text)
+    kept = await client.get(f"{API}/{an_admin['id']}", headers=admin)
+    assert kept.json()["email"] == "boss@tb-erp.test"
+    assert kept.json()["status"] == "active"
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "boss@tb-erp.test", "password": "admin-password-1"}
+    )
+    assert login.status_code == 200
+    # HR may still keep the rest of an admin's record up to date, and an admin may do it all.
+    titled = await client.patch(
+        f"{API}/{an_admin['id']}", json={"job_title": "Managing director"}, headers=hr
+    )
+    assert titled.status_code == 200
+    moved = await client.patch(
+        f"{API}/{an_admin['id']}", json={"email": "director@tb-erp.test"}, headers=admin
+    )
+    assert moved.status_code == 200
+    assert moved.json()["email"] == "director@tb-erp.test"
+
+
+async def test_reactivating_a_terminated_employee_restores_the_login_only_with_a_password(
+    client: httpx.AsyncClient, hr: dict[str, str], make: Factory
+) -> None:
+    person = await make.employee(email="returns@tb-erp.test", password="first-password-1")
+    assert (await client.delete(f"{API}/{person['id']}", headers=hr)).status_code == 204
+
+    # A password alone would give a terminated employee a login: refused, nothing changed.
+    refused = await client.patch(
+        f"{API}/{person['id']}", json={"password": "second-password-2"}, headers=hr
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "employee_terminated"
+
+    # Back at work without a password: active, and the answer says there is no login.
+    back = await client.patch(f"{API}/{person['id']}", json={"status": "active"}, headers=hr)
+    assert back.status_code == 200
+    assert back.json()["status"] == "active"
+    assert back.json()["has_login"] is False
+    old = await client.post(
+        "/api/v1/auth/login", json={"email": "returns@tb-erp.test", "password": "first-password-1"}
+    )
+    assert old.status_code == 401
+
+    # Terminated again, then reactivated with a password in the same call: the login works.
+    assert (await client.delete(f"{API}/{person['id']}", headers=hr)).status_code == 204
+    again = await client.patch(
+        f"{API}/{person['id']}",
+        json={"status": "active", "password": "second-password-2"},
+        headers=hr,
+    )
+    assert again.status_code == 200
+    assert again.json()["has_login"] is True
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "returns@tb-erp.test", "password": "second-password-2"}
+    )
+    assert login.status_code == 200
+
+
+async def test_dates_out_of_range_or_not_iso_text_are_422(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    for hire_date in (0, "0001-01-01", "9999-12-31", "2026/01/05"):
+        response = await client.post(
+            API,
+            json={
+                "first_name": "A",
+                "last_name": "B",
+                "email": "dated@tb-erp.test",
+                "hire_date": hire_date,
+            },
+            headers=admin,
+        )
+        assert fields_of(response) == ["hire_date"], (hire_date, response.text)
+
+
+async def test_a_nul_in_the_search_is_a_422_naming_q(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    response = await client.get(API, params={"q": "a\x00b"}, headers=admin)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["detail"]] == ["q"]

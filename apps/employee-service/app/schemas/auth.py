@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from tb_platform.schemas import InputModel
 
@@ -11,7 +11,7 @@ class LoginRequest(InputModel):
 
 
 class LoginUser(BaseModel):
-    id: str
+    id: int = Field(description="The user's id (an integer, like every id of the API)")
     employee_id: int | None
     email: str
     roles: list[str]

@@ -4,7 +4,7 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tb_platform.schemas import InputModel, PatchModel
-from tb_platform.types import Email, Id, trimmed
+from tb_platform.types import BusinessDate, Email, Id, trimmed
 
 from ..models import EmployeeStatus, RoleName
 
@@ -28,7 +28,7 @@ class EmployeeCreate(InputModel):
     job_title: JobTitle | None = None
     department_id: Id | None = None
     manager_id: Id | None = None
-    hire_date: dt.date = Field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    hire_date: BusinessDate = Field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     password: Password | None = Field(default=None, description="Sets a login for the employee")
     roles: list[RoleName] = Field(default_factory=lambda: [RoleName.EMPLOYEE])
@@ -46,10 +46,15 @@ class EmployeeUpdate(PatchModel):
     job_title: JobTitle | None = None
     department_id: Id | None = None
     manager_id: Id | None = None
-    hire_date: dt.date | None = None
+    hire_date: BusinessDate | None = None
     status: EmployeeStatus | None = None
     password: Password | None = Field(
-        default=None, description="A new password (enables the login); null removes the login"
+        default=None,
+        description=(
+            "A new password (enables the login); null removes the login. Reactivating a "
+            "terminated employee (status active) does not restore their login: send a password "
+            "in the same call, or the answer says has_login false"
+        ),
     )
 
 

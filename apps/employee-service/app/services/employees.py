@@ -136,6 +136,10 @@ async def _ensure_manager(
         raise InvalidField("manager_id", "this manager would create a reporting loop")
 
 
+# The fields that make up a login: who signs in, with what, and whether they may.
+LOGIN_IDENTITY = frozenset({"email", "password", "status"})
+
+
 def _ensure_may_manage_admins(grant: Grant, *, touches_admin: bool) -> None:
     # HR may do everything in this service except hand out, take away or take over admin
     # access: that would let them escalate to full control of every service.
@@ -194,8 +198,19 @@ async def update_employee(
 ) -> Employee:
     values: dict[str, Any] = changes.changes()
     is_admin = RoleName.ADMIN in employee.role_names
-    if "password" in values:
+    # An admin's login identity (the email they sign in with, their password, whether they are
+    # active) is an admin's business: HR changing the email would lock the admin out.
+    if LOGIN_IDENTITY & values.keys():
         _ensure_may_manage_admins(grant, touches_admin=is_admin)
+    stays_terminated = (
+        employee.status == EmployeeStatus.TERMINATED
+        and values.get("status", EmployeeStatus.TERMINATED) == EmployeeStatus.TERMINATED
+    )
+    if values.get("password") is not None and stays_terminated:
+        raise Conflict(
+            "A terminated employee cannot get a login; reactivate them (status) in the same call",
+            code="employee_terminated",
+        )
     if "email" in values:
         await _ensure_email_free(session, values["email"], except_id=employee.id)
     if "department_id" in values:

@@ -8,10 +8,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 
 from .db import Database
 from .errors import install_error_handlers
 from .health import router as health_router
+from .openapi import install_error_documentation
 from .security import TokenService
 from .settings import ServiceSettings
 
@@ -24,6 +26,27 @@ def current_settings(request: Request) -> Any:
     return request.app.state.settings
 
 
+def _root_router(title: str, description: str, api_prefix: str) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/", summary="What this service is and where its documentation is")
+    async def root(request: Request) -> dict[str, str]:
+        base = str(request.base_url).rstrip("/")
+        return {
+            "service": request.app.state.settings.service_name,
+            "title": title,
+            "description": description,
+            "docs": f"{base}/docs",
+            "redoc": f"{base}/redoc",
+            "openapi": f"{base}/openapi.json",
+            "api": f"{base}{api_prefix}",
+            "health": f"{base}/health",
+            "ready": f"{base}/ready",
+        }
+
+    return router
+
+
 def create_service_app(
     *,
     settings: ServiceSettings,
@@ -33,7 +56,11 @@ def create_service_app(
     version: str = "0.1.0",
     api_prefix: str = "/api/v1",
 ) -> FastAPI:
-    """A FastAPI app with the shared error format, auth, database and health routes wired in."""
+    """A FastAPI app with the shared error format, auth, database and health routes wired in.
+
+    ``/docs`` (Swagger UI) and ``/redoc`` are served with their scripts and styles from the
+    service itself (the ``fastapi-offline`` package ships them), so they work on a closed network.
+    """
     logging.basicConfig(level=settings.log_level.upper())
 
     @asynccontextmanager
@@ -41,7 +68,13 @@ def create_service_app(
         yield
         await app.state.database.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPIOffline(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        static_url="/docs-assets",
+    )
     app.state.settings = settings
     app.state.tokens = TokenService(settings)
     # The engine connects lazily, so building the app never needs the database up.
@@ -51,7 +84,9 @@ def create_service_app(
         max_overflow=settings.db_max_overflow,
     )
     install_error_handlers(app)
+    app.include_router(_root_router(title, description, api_prefix))
     app.include_router(health_router)
     for router in routers:
         app.include_router(router, prefix=api_prefix)
+    install_error_documentation(app)
     return app

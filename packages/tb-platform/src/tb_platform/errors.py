@@ -96,6 +96,24 @@ def _field_error(loc: Sequence[Any], message: str, error_type: str) -> dict[str,
     return {"loc": list(loc), "field": field, "msg": message, "type": error_type}
 
 
+# What FastAPI's body parsing raises (as the cause of its 400) for a body it cannot decode.
+_UNPARSABLE_BODY = (UnicodeDecodeError, RecursionError, ValueError)
+
+
+def _unparsable_body(cause: BaseException) -> JSONResponse:
+    reason = {
+        UnicodeDecodeError: "the body is not valid UTF-8",
+        RecursionError: "the JSON is nested too deeply",
+    }.get(type(cause), "the body is not valid JSON")
+    return JSONResponse(
+        error_body(
+            [_field_error(["body"], f"JSON decode error: {reason}", "json_invalid")],
+            "validation_error",
+        ),
+        status_code=422,
+    )
+
+
 def error_body(detail: Any, code: str) -> dict[str, Any]:
     return {"detail": detail, "code": code}
 
@@ -110,8 +128,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        detail = exc.detail
+        if exc.status_code == 422 and not isinstance(detail, list):
+            # One shape for every 422: a list of failing inputs, even when the failure is the
+            # request as a whole (an empty upload, a rule across fields).
+            detail = [_field_error(["body"], str(detail), exc.code)]
         return JSONResponse(
-            {**error_body(jsonable_encoder(exc.detail), exc.code), **jsonable_encoder(exc.extra)},
+            {**error_body(jsonable_encoder(detail), exc.code), **jsonable_encoder(exc.extra)},
             status_code=exc.status_code,
             headers=exc.headers,
         )
@@ -128,6 +151,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, _UNPARSABLE_BODY):
+            # FastAPI answers 400 when the body is not JSON it can decode (invalid UTF-8, nesting
+            # deeper than the parser's recursion limit); truncated JSON is already a 422. One
+            # status for every body that cannot be parsed.
+            return _unparsable_body(exc.__cause__)
         code = {
             401: "unauthorized",
             403: "forbidden",
@@ -153,8 +181,12 @@ def install_error_handlers(app: FastAPI) -> None:
                 status_code=409,
             )
         logger.warning("integrity error: %s", exc.orig)
+        message = "The request breaks a data rule"
         return JSONResponse(
-            error_body("The request breaks a data rule", "constraint_violation"), status_code=422
+            error_body(
+                [_field_error(["body"], message, "constraint_violation")], "constraint_violation"
+            ),
+            status_code=422,
         )
 
     @app.exception_handler(DataError)
@@ -162,10 +194,9 @@ def install_error_handlers(app: FastAPI) -> None:
         # Input validation should catch these first (NUL characters, numbers out of range);
         # this backstop keeps whatever slips through a client error rather than a 500.
         logger.warning("data error: %s", exc.orig)
+        message = "A value is not valid for storage (out of range or malformed)"
         return JSONResponse(
-            error_body(
-                "A value is not valid for storage (out of range or malformed)", "invalid_value"
-            ),
+            error_body([_field_error(["request"], message, "invalid_value")], "invalid_value"),
             status_code=422,
         )
 

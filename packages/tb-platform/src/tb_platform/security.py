@@ -14,9 +14,11 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from .errors import Unauthorized
 from .settings import ServiceSettings
+from .types import PG_INT_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,22 +109,35 @@ class TokenService:
             raise Unauthorized("Token has expired", code="token_expired") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"Invalid token: {exc}", code="invalid_token") from exc
-        roles = claims.get("roles", [])
-        employee_id = claims.get("employee_id")
-        if (
-            not isinstance(roles, list)
-            or not all(isinstance(role, str) for role in roles)
-            or not (employee_id is None or (isinstance(employee_id, int) and employee_id > 0))
-            or not isinstance(claims.get("email", ""), str)
-        ):
-            raise Unauthorized("Invalid token claims", code="invalid_token")
+        try:
+            checked = _Claims.model_validate(claims)
+        except ValidationError as exc:
+            # A validly signed token with a malformed claim (an employee_id of ``true``, roles as
+            # a string) is still not a token this system issued.
+            fields = ", ".join(sorted({str(err["loc"][0]) for err in exc.errors() if err["loc"]}))
+            raise Unauthorized(
+                f"Invalid token claims: {fields or 'malformed'}", code="invalid_token"
+            ) from exc
         return Principal(
-            user_id=str(claims["sub"]),
-            employee_id=employee_id,
-            email=claims.get("email", ""),
-            roles=frozenset(roles),
+            user_id=checked.sub,
+            employee_id=checked.employee_id,
+            email=checked.email,
+            roles=frozenset(checked.roles),
             token=token,
         )
+
+
+class _Claims(BaseModel):
+    """The claims a service reads, validated strictly: no coercion of ``true`` to 1 or "1" to 1."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    sub: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+    employee_id: Annotated[int, Field(ge=1, le=PG_INT_MAX)] | None = None
+    email: Annotated[str, StringConstraints(max_length=254, pattern=r"^[^\x00]*$")] = ""
+    roles: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,50}$")]], Field(max_length=20)
+    ] = []
 
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 PG_INT_MAX = 2_147_483_647
 
@@ -49,15 +50,56 @@ def trimmed(max_length: int, *, min_length: int = 1) -> StringConstraints:
 SearchText = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
 
 
+# The dates a business record may carry. Year 1 or 9999 is a typo, not a transaction, and would
+# otherwise number an invoice INV-0001-… and show in every report.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2200, 12, 31)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_as_iso_text(value: Any) -> Any:
+    # JSON has no date type: a date is the ISO text "2026-07-03". A number (0 would be 1970-01-01
+    # as a Unix time) or another layout is refused rather than guessed.
+    if isinstance(value, datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("must be a date as ISO text, YYYY-MM-DD")
+    return value
+
+
+def _date_in_range(value: date) -> date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(f"must be between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}")
+    return value
+
+
+# A calendar date of a business record (an invoice, a purchase, a hire, a day of attendance).
+BusinessDate = Annotated[date, BeforeValidator(_date_as_iso_text), AfterValidator(_date_in_range)]
+
+
+def _datetime_as_iso_text(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date and time as ISO 8601 text with a UTC offset")
+    return value
+
+
 def _to_utc(value: datetime) -> datetime:
     try:
-        return value.astimezone(UTC)
+        utc = value.astimezone(UTC)
     except OverflowError as exc:
         raise ValueError("date and time is outside the supported range") from exc
+    _date_in_range(utc.date())
+    return utc
 
 
-# A timezone-aware instant (a naive one is refused), normalised to UTC.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+# A timezone-aware instant (a naive one is refused), as ISO text, normalised to UTC, in 1900-2200.
+UtcDatetime = Annotated[
+    AwareDatetime, BeforeValidator(_datetime_as_iso_text), AfterValidator(_to_utc)
+]
 
 # Clocks of browsers, the web app and the services drift a little; later than this is a typo.
 CLOCK_SKEW = timedelta(minutes=5)

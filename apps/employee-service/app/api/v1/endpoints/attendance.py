@@ -1,13 +1,13 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Body, Path, Query, status
 
 from tb_platform.db import SessionDep
 from tb_platform.errors import Forbidden, InvalidField, NotFound
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.rbac import Grant
-from tb_platform.types import Id
+from tb_platform.types import BusinessDate, Id
 
 from ....core.permissions import ReadAttendance, WriteAttendance
 from ....models import Attendance, Employee
@@ -44,8 +44,13 @@ async def _subject(
 
 
 @router.post("/check-in", response_model=AttendancePublic, status_code=status.HTTP_201_CREATED)
-async def check_in(body: CheckIn, grant: WriteAttendance, session: SessionDep) -> AttendancePublic:
-    """Start the day (409 if already checked in that day)."""
+async def check_in(
+    grant: WriteAttendance,
+    session: SessionDep,
+    body: Annotated[CheckIn | None, Body()] = None,
+) -> AttendancePublic:
+    """Start the day (409 if already checked in that day). No body: yourself, now, present."""
+    body = body or CheckIn()
     employee, at = await _subject(session, grant, body.employee_id, body.at)
     record = await service.check_in(
         session, employee=employee, at=at, status=body.status, note=body.note
@@ -55,9 +60,12 @@ async def check_in(body: CheckIn, grant: WriteAttendance, session: SessionDep) -
 
 @router.post("/check-out", response_model=AttendancePublic)
 async def check_out(
-    body: CheckOut, grant: WriteAttendance, session: SessionDep
+    grant: WriteAttendance,
+    session: SessionDep,
+    body: Annotated[CheckOut | None, Body()] = None,
 ) -> AttendancePublic:
-    """End the open shift (409 without a check-in); computes the hours worked."""
+    """End the open shift (409 without a check-in); computes the hours worked. No body: now."""
+    body = body or CheckOut()
     employee, at = await _subject(session, grant, body.employee_id, body.at)
     return _public(await service.check_out(session, employee=employee, at=at, note=body.note))
 
@@ -65,7 +73,7 @@ async def check_out(
 @router.put("/{employee_id}/{day}", response_model=AttendancePublic)
 async def record_day(
     employee_id: EmployeeId,
-    day: Annotated[dt.date, Path(description="YYYY-MM-DD")],
+    day: Annotated[BusinessDate, Path(description="YYYY-MM-DD")],
     body: AttendanceDay,
     grant: WriteAttendance,
     session: SessionDep,
@@ -92,8 +100,8 @@ async def list_attendance(
     session: SessionDep,
     params: ListParamsDep,
     employee_id: Annotated[Id | None, Query()] = None,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    date_from: Annotated[BusinessDate | None, Query(alias="from")] = None,
+    date_to: Annotated[BusinessDate | None, Query(alias="to")] = None,
 ) -> Page[AttendancePublic]:
     """Days between ``from`` and ``to`` (inclusive); sort by ``date`` (default ``-date``)."""
     if date_from and date_to and date_from > date_to:

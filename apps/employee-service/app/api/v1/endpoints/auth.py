@@ -50,7 +50,7 @@ async def login(
         access_token=result.access_token,
         expires_in=settings.jwt_ttl_seconds,
         user=LoginUser(
-            id=str(employee.id),
+            id=employee.id,
             employee_id=employee.id,
             email=employee.email,
             roles=employee.role_names,

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from tb_platform.db import SessionDep
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id
+from tb_platform.types import Id, SearchText
 
 from ....core.permissions import ReadDepartments, ReadEmployees, WriteDepartments
 from ....models import Department, EmployeeStatus
@@ -26,7 +26,7 @@ async def list_departments(
     _: ReadDepartments,
     session: SessionDep,
     params: ListParamsDep,
-    q: Annotated[str | None, Query(max_length=200, description="Name or code contains")] = None,
+    q: Annotated[SearchText | None, Query(description="Name or code contains")] = None,
     parent_id: Annotated[Id | None, Query()] = None,
 ) -> Page[DepartmentPublic]:
     """Sort by ``name`` (default), ``id`` or ``created_at``."""

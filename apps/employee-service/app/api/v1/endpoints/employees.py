@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Response, status
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id
+from tb_platform.types import Id, SearchText
 
 from ....core.permissions import ReadEmployees, WriteEmployees
 from ....core.security import PasswordsDep
@@ -26,7 +26,7 @@ async def list_employees(
     grant: ReadEmployees,
     session: SessionDep,
     params: ListParamsDep,
-    q: Annotated[str | None, Query(max_length=200, description="Name or email contains")] = None,
+    q: Annotated[SearchText | None, Query(description="Name or email contains")] = None,
     department_id: Annotated[Id | None, Query()] = None,
     status: Annotated[EmployeeStatus | None, Query()] = None,
     ids: Annotated[
@@ -66,7 +66,11 @@ async def create_employee(
     return _public(employee)
 
 
-@router.get("/me", response_model=EmployeePublic)
+@router.get(
+    "/me",
+    response_model=EmployeePublic,
+    responses={404: {"description": "The login is not linked to an employee record"}},
+)
 async def read_me(grant: ReadEmployees, session: SessionDep) -> EmployeePublic:
     """The caller's own employee record."""
     if grant.own_employee_id is None:
