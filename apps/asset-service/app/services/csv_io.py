@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tb_platform.csv_cells import csv_line, unescape_formula
 from tb_platform.db import Database
 from tb_platform.errors import AppError, Conflict, InvalidField
 
@@ -142,8 +142,9 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
         if "__error__" in row:
             problems.append(_problem(line, None, row["__error__"]))
             continue
+        # An export quotes text that starts like a formula ('=...); the import takes it back off.
         values = {
-            name: value.strip()
+            name: unescape_formula(value.strip())
             for name, value in row.items()
             if name in IMPORT_COLUMNS and value.strip() != ""
         }
@@ -204,27 +205,13 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
         ) from exc
 
 
-def _line(values: list[Any]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return str(value)
-    return getattr(value, "value", value)
-
-
 async def export_rows(database: Database, **filters: Any) -> AsyncIterator[str]:
     """CSV lines of the filtered assets, read in batches from a session of its own.
 
     The request's session is closed once the endpoint returns, while the body is still being
     streamed; this generator therefore opens its own.
     """
-    yield _line(list(EXPORT_COLUMNS))
+    yield csv_line(EXPORT_COLUMNS)
     today = asset_service.today()
     query = asset_service.filtered_assets(**filters).order_by(Asset.asset_tag, Asset.id)
     async with database.sessionmaker() as session:
@@ -239,5 +226,6 @@ async def export_rows(database: Database, **filters: Any) -> AsyncIterator[str]:
                 values = {name: getattr(asset, name, None) for name in EXPORT_COLUMNS}
                 values["category_code"] = codes.get(asset.category_id, "")
                 values["book_value"] = book_value(asset, accumulated[asset.id or 0], at=today)
-                chunk.append(_line([_cell(values[name]) for name in EXPORT_COLUMNS]))
+                # csv_line escapes text a spreadsheet would run as a formula (=, +, -, @).
+                chunk.append(csv_line(values[name] for name in EXPORT_COLUMNS))
             yield "".join(chunk)

@@ -14,6 +14,7 @@ from .db import Database
 from .errors import install_error_handlers
 from .health import router as health_router
 from .openapi import install_error_documentation
+from .query_params import STRICT_QUERY
 from .security import TokenService
 from .settings import ServiceSettings
 
@@ -87,6 +88,8 @@ def create_service_app(
     app.include_router(_root_router(title, description, api_prefix))
     app.include_router(health_router)
     for router in routers:
-        app.include_router(router, prefix=api_prefix)
+        # Every API route refuses query parameters it does not declare: a typo in a filter
+        # (``?stauts=``) must not widen a list or an export to everything.
+        app.include_router(router, prefix=api_prefix, dependencies=[STRICT_QUERY])
     install_error_documentation(app)
     return app

@@ -82,9 +82,12 @@ def error_statuses(route: RouteContext, method: str) -> list[str]:
         statuses.append("404")
     if method in MUTATING:
         statuses.append("409")
-    if _has_input(dependant):
+    api = (route.path or "").startswith("/api/")
+    # API routes also refuse unknown query parameters (tb_platform.query_params), so every one
+    # of them may answer 422.
+    if api or _has_input(dependant):
         statuses.append("422")
-    if (route.path or "").startswith("/api/"):
+    if api:
         statuses.append("503")
     # A route may declare more (a 404 on /me, a 429 on login); those are kept as declared.
     statuses += [str(code) for code in route.responses if str(code) in _ERROR_DESCRIPTIONS]

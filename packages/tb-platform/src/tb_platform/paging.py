@@ -4,6 +4,7 @@
 ``?cursor=`` (keyset) answers ``{"items", "next_cursor", "limit", "total": null}`` and stays fast
 however deep the page, because it seeks on ``(sort column, id)`` through an index instead of
 counting rows past an offset. ``sort=field`` sorts ascending, ``sort=-field`` descending.
+A list refuses query parameters it does not declare (:mod:`tb_platform.query_params`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .errors import InvalidField
+from .query_params import reject_unknown_query_params
 from .types import PG_INT_MAX
 
 T = TypeVar("T")
@@ -76,6 +78,8 @@ def _list_params(
     sort: Annotated[
         str | None, Query(description="Field to sort by; prefix with '-' for descending")
     ] = None,
+    # A typo in a filter (``?stauts=``) must not silently list everything.
+    _known_only: Annotated[None, Depends(reject_unknown_query_params)] = None,
 ) -> ListParams:
     if offset is not None and cursor is not None:
         raise InvalidField("cursor", "Use either offset or cursor, not both", location="query")
