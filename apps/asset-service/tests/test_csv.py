@@ -234,6 +234,11 @@ async def test_a_malformed_file_is_refused(
         response = await upload(client, manager, content)
         assert response.status_code == 422, (why, response.text)
         assert response.json()["code"] in ("invalid_csv", "validation_error"), why
+        # The one 422 shape: detail lists the failing input (the file), never a bare string.
+        detail = response.json()["detail"]
+        assert isinstance(detail, list), (why, detail)
+        assert all({"loc", "field", "msg", "type"} <= error.keys() for error in detail), why
+        assert detail[0]["loc"][:2] == ["body", "file"], (why, detail)
     missing_file = await client.post(IMPORT, data={"other": "x"}, headers=manager)
     assert missing_file.status_code == 422
     assert await count(client, manager) == before

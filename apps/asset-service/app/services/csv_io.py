@@ -50,7 +50,25 @@ class InvalidCsv(AppError):
     code = "invalid_csv"
 
     def __init__(self, detail: str, errors: list[dict[str, Any]]) -> None:
-        super().__init__(detail, extra={"errors": errors})
+        # ``detail`` has the one 422 shape (a list of failing inputs, here the uploaded file, by
+        # row and column); ``message`` says it in a sentence, ``errors`` keeps {row, field, message}.
+        failing = [
+            {
+                "loc": [
+                    "body",
+                    "file",
+                    error["row"],
+                    *([error["field"]] if error["field"] else []),
+                ],
+                "field": "file",
+                "msg": f"row {error['row']}"
+                + (f", {error['field']}" if error["field"] else "")
+                + f": {error['message']}",
+                "type": "invalid_csv",
+            }
+            for error in errors
+        ]
+        super().__init__(failing, extra={"message": detail, "errors": errors})
 
 
 def _problem(row: int, field: str | None, message: str) -> dict[str, Any]:
