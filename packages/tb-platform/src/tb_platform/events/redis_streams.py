@@ -1,0 +1,230 @@
+"""Redis Streams transport: one stream, one consumer group per consuming service.
+
+Uses only Redis 6.2 commands (XADD, XGROUP CREATE … MKSTREAM, XREADGROUP, XACK, XAUTOCLAIM) so
+that the embedded 6.2 server and Debian's 7.x behave alike.
+
+Redis keeps the stream in memory; a restart without persistence loses it, consumer groups
+included. A consumer that finds its group gone (NOGROUP) creates it again from the start of the
+(new) stream, so events the relay publishes after the restart all reach it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncGenerator, Iterable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .envelope import Envelope
+from .transport import EXCHANGE, Delivery, Transport, backoff_delay, sleep_unless
+
+log = logging.getLogger("tb_platform.events.redis")
+
+
+class RedisDelivery(Delivery):
+    """A stream entry read through a consumer group; XACK when done."""
+
+    def __init__(
+        self,
+        transport: RedisStreamsTransport,
+        group: str,
+        message_id: bytes,
+        fields: dict[bytes, bytes],
+    ) -> None:
+        self._transport = transport
+        self._group = group
+        self.message_id = message_id
+        self.type = fields.get(b"type", b"").decode()
+        self.body = fields.get(b"envelope", b"")
+
+    async def ack(self) -> None:
+        await self._transport._ack(self._group, self.message_id)
+
+    async def nack(self) -> None:
+        # Left pending: this consumer reads its own pending entries again when it resubscribes,
+        # and any consumer of the group claims them once they have been idle long enough.
+        return None
+
+
+class RedisStreamsTransport(Transport):
+    """Events on the Redis stream ``stream`` (``tb-erp.events``), consumed through groups.
+
+    ``claim_idle_ms``: a message delivered to a consumer that then died is claimed by another
+    after being unacknowledged for that long. ``maxlen`` bounds the stream (approximately).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        stream: str = EXCHANGE,
+        maxlen: int = 100_000,
+        batch_size: int = 20,
+        block_ms: int = 500,
+        claim_idle_ms: int = 30_000,
+        reconnect_base: float = 0.1,
+        reconnect_cap: float = 5.0,
+        client: Redis | None = None,
+    ) -> None:
+        self.stream = stream
+        self.maxlen = maxlen
+        self.batch_size = batch_size
+        self.block_ms = block_ms
+        self.claim_idle_ms = claim_idle_ms
+        self.reconnect_base = reconnect_base
+        self.reconnect_cap = reconnect_cap
+        # One immediate retry: a pooled connection broken by a Redis restart is replaced at once,
+        # but a Redis that is down fails fast, so the relay records it and backs off itself.
+        self.redis: Redis = client or Redis.from_url(
+            url,
+            socket_connect_timeout=2,
+            socket_timeout=max(5.0, block_ms / 1000 + 2),
+            retry=Retry(NoBackoff(), 1),
+            health_check_interval=10,
+        )
+
+    async def publish(self, envelope: Envelope) -> None:
+        """XADD the envelope; Redis's reply is the confirmation."""
+        await self.redis.xadd(
+            self.stream,
+            {"type": envelope.type, "id": str(envelope.id), "envelope": envelope.to_json()},
+            maxlen=self.maxlen,
+            approximate=True,
+        )
+
+    async def ensure_group(self, group: str) -> None:
+        """Create ``group`` (and the stream) if missing, reading from the start of the stream.
+
+        From the start, not from ``$``: after Redis lost its data the relay may have published
+        again before this consumer noticed, and those events must not be skipped.
+        """
+        try:
+            await self.redis.xgroup_create(self.stream, group, id="0", mkstream=True)
+            log.info("created consumer group %s on %s", group, self.stream)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    async def declare(self, group: str, types: Iterable[str]) -> None:
+        """Create the group; the stream holds every type, so ``types`` need not be named."""
+        await self.ensure_group(group)
+
+    async def _ack(self, group: str, message_id: bytes) -> None:
+        await self.redis.xack(self.stream, group, message_id)
+
+    async def subscribe(
+        self,
+        group: str,
+        consumer: str,
+        types: Iterable[str],
+        *,
+        stop: asyncio.Event | None = None,
+    ) -> AsyncGenerator[Delivery, None]:
+        wanted = frozenset(types)
+        stop = stop or asyncio.Event()
+        group_ready = False
+        # First what this consumer name had been given and not acknowledged (read from its
+        # pending list, from this cursor on), then new messages.
+        pending_from: bytes | None = b"0"
+        next_claim = time.monotonic() + self.claim_idle_ms / 2000
+        failures = 0
+        while not stop.is_set():
+            try:
+                if not group_ready:
+                    await self.ensure_group(group)
+                    group_ready = True
+                claim = pending_from is None and time.monotonic() >= next_claim
+                if claim:
+                    next_claim = time.monotonic() + self.claim_idle_ms / 2000
+                entries = await self._read(group, consumer, pending_from, claim)
+                if pending_from is not None:
+                    pending_from = entries[-1][0] if entries else None
+                failures = 0
+            except ResponseError as exc:
+                # NOGROUP on the next read; a read blocked at that moment is woken with
+                # "UNBLOCKED the stream key no longer exists" (Redis 7).
+                if not any(sign in str(exc) for sign in ("NOGROUP", "no longer exists")):
+                    raise
+                log.warning(
+                    "consumer group %s vanished from %s (Redis restarted?); recreating",
+                    group,
+                    self.stream,
+                )
+                group_ready = False
+                continue
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                failures += 1
+                delay = backoff_delay(failures, base=self.reconnect_base, cap=self.reconnect_cap)
+                log.warning("Redis unavailable for %s (%s); retrying in %.2fs", group, exc, delay)
+                group_ready = False
+                await sleep_unless(stop, delay)
+                continue
+            for message_id, fields in entries:
+                if not fields:
+                    # A pending entry trimmed from the stream: nothing left to deliver.
+                    await self._ack(group, message_id)
+                    continue
+                delivery = RedisDelivery(self, group, message_id, fields)
+                if delivery.type not in wanted:
+                    await delivery.ack()
+                    continue
+                yield delivery
+                if stop.is_set():
+                    return
+
+    async def _read(
+        self, group: str, consumer: str, pending_from: bytes | None, claim: bool
+    ) -> list[tuple[bytes, dict[bytes, bytes] | None]]:
+        if pending_from is not None:
+            # Reading with an id (not ">") answers the entries of this consumer's pending list
+            # whose ids are greater than it: "0" from the beginning, then from the last one seen.
+            return _entries(
+                await self.redis.xreadgroup(
+                    group, consumer, {self.stream: pending_from}, count=self.batch_size
+                )
+            )
+        if claim:
+            # Messages another consumer of the group took and never acknowledged (it crashed).
+            reply: Any = await self.redis.xautoclaim(
+                self.stream,
+                group,
+                consumer,
+                self.claim_idle_ms,
+                start_id="0-0",
+                count=self.batch_size,
+            )
+            claimed = [(mid, f) for mid, f in reply[1] if mid is not None]
+            if claimed:
+                return claimed
+        return _entries(
+            await self.redis.xreadgroup(
+                group, consumer, {self.stream: ">"}, count=self.batch_size, block=self.block_ms
+            )
+        )
+
+    async def delete_stream(self) -> None:
+        """Remove the stream and its groups (tests and tooling)."""
+        await self.redis.delete(self.stream)
+
+    async def close(self) -> None:
+        with contextlib.suppress(RedisError):
+            await self.redis.aclose()
+
+
+def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes] | None]]:
+    # XREADGROUP answers [[stream, [(id, fields), …]]] (RESP2) or {stream: [[…]]} (RESP3).
+    if not reply:
+        return []
+    if isinstance(reply, dict):
+        streams = list(reply.values())
+        return [(mid, f) for mid, f in streams[0][0]] if streams and streams[0] else []
+    return [(mid, f) for mid, f in reply[0][1]]

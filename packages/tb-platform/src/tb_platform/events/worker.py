@@ -1,0 +1,75 @@
+"""The event worker process of a service: its relay and its consumers, until SIGTERM or SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from ..db import Database
+from .consumer import Consumer
+from .relay import Relay
+from .transport import Transport
+
+log = logging.getLogger("tb_platform.events.worker")
+
+_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def run_worker(
+    database: Database,
+    transport: Transport,
+    *,
+    relay: Relay | None = None,
+    consumers: Sequence[Consumer] = (),
+    stop: asyncio.Event | None = None,
+    handle_signals: bool = True,
+) -> None:
+    """Run ``relay`` and ``consumers`` concurrently until SIGTERM/SIGINT (or ``stop`` is set).
+
+    On the signal each part finishes what it holds — the relay its batch, each consumer the
+    event in hand — and returns; then the transport is closed and the database disposed: the
+    worker owns both for the life of the process. If a part dies of an unexpected error the
+    others are stopped and the error is raised, so the process exits and its supervisor
+    restarts it.
+    """
+    if relay is None and not consumers:
+        raise ValueError("run_worker needs a relay, consumers, or both")
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    if handle_signals:
+        for sig in _SIGNALS:
+            try:
+                loop.add_signal_handler(sig, _stop_on_signal, stop, sig)
+            except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+                continue
+            installed.append(sig)
+    try:
+        for consumer in consumers:
+            # Before the relay's first publish: a RabbitMQ queue only keeps what arrives after
+            # it exists. A broker that is down now is waited out by the consumer itself.
+            try:
+                await consumer.declare()
+            except Exception as exc:
+                log.warning("could not declare %s yet: %s", consumer.name, exc)
+        async with asyncio.TaskGroup() as group:
+            if relay is not None:
+                group.create_task(relay.run(stop), name="relay")
+            for consumer in consumers:
+                group.create_task(consumer.run(stop), name=f"consumer:{consumer.name}")
+    finally:
+        stop.set()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        with contextlib.suppress(Exception):
+            await transport.close()
+        await database.dispose()
+        log.info("event worker stopped")
+
+
+def _stop_on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
+    log.info("received %s: stopping the event worker", sig.name)
+    stop.set()
