@@ -41,6 +41,28 @@ def seed_demo_command(target: str) -> Command:
     return Command(name="seed-demo", help="add demo data (idempotent)", handler=handler)
 
 
+def worker_command(target: str) -> Command:
+    """``worker``: the service's outbox relay and event consumers, until SIGTERM/SIGINT.
+
+    ``target`` is ``"package.module:WORKER"``, a :class:`tb_platform.events.worker.WorkerSpec`;
+    it is imported only when the command runs.
+    """
+
+    async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        from .events.worker import run_service_worker
+
+        module_name, _, name = target.partition(":")
+        spec = getattr(importlib.import_module(module_name), name)
+        await run_service_worker(settings, spec)
+        return 0
+
+    return Command(
+        name="worker",
+        help="publish this service's events (outbox relay) and consume the events it handles",
+        handler=handler,
+    )
+
+
 @dataclass
 class ServiceCLI:
     prog: str

@@ -35,6 +35,13 @@ class ServiceSettings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
 
+    # Events and cache. REDIS_URL is the default event broker (Redis Streams) and the cache;
+    # BROKER_URL=amqp://… moves the events to RabbitMQ (the cache stays on Redis).
+    redis_url: str | None = Field(default=None, description="redis://host:6379/0")
+    broker_url: str | None = Field(default=None, description="amqp://user:pass@host:5672/")
+    cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
+    event_max_attempts: int = Field(default=5, ge=1, le=100)
+
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_algorithm: Literal["HS256"] = "HS256"
     jwt_issuer: str = "tb-erp"

@@ -6,12 +6,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from ..db import Database
-from .consumer import Consumer
+from ..settings import ServiceSettings
+from .consumer import Consumer, Handler
+from .outbox import EventTables
 from .relay import Relay
-from .transport import Transport
+from .transport import Transport, transport_from_settings
 
 log = logging.getLogger("tb_platform.events.worker")
 
@@ -73,3 +76,48 @@ async def run_worker(
 def _stop_on_signal(stop: asyncio.Event, sig: signal.Signals) -> None:
     log.info("received %s: stopping the event worker", sig.name)
     stop.set()
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a service's ``worker`` command runs: its outbox relay and its consumers.
+
+    ``consumers`` maps a consumer (group) name, e.g. ``"asset-service.employees"``, to its
+    handlers. A service declares one ``WORKER = WorkerSpec(tables=EVENTS, consumers={...})``.
+    """
+
+    tables: EventTables
+    consumers: Mapping[str, Sequence[Handler]] = field(default_factory=dict)
+    relay: bool = True
+
+
+def service_transport(settings: ServiceSettings) -> Transport:
+    """The broker a service's settings name (BROKER_URL, else REDIS_URL)."""
+    return transport_from_settings(redis_url=settings.redis_url, broker_url=settings.broker_url)
+
+
+async def run_service_worker(
+    settings: ServiceSettings, spec: WorkerSpec, *, stop: asyncio.Event | None = None
+) -> None:
+    """Run a service's relay and consumers from its settings until SIGTERM/SIGINT."""
+    database = Database.connect(settings.require_database_url(), pool_size=4, max_overflow=4)
+    transport = service_transport(settings)
+    consumers = [
+        Consumer(
+            name,
+            transport,
+            database,
+            handlers,
+            tables=spec.tables,
+            max_attempts=settings.event_max_attempts,
+        )
+        for name, handlers in spec.consumers.items()
+    ]
+    relay = Relay(database, transport, spec.tables) if spec.relay else None
+    log.info(
+        "%s worker: relay %s, consumers %s",
+        settings.service_name,
+        "on" if relay else "off",
+        ", ".join(spec.consumers) or "none",
+    )
+    await run_worker(database, transport, relay=relay, consumers=consumers, stop=stop)
