@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from .db import Database
 from .errors import install_error_handlers
+from .events.worker import WorkerSpec
 from .health import router as health_router
 from .openapi import install_error_documentation
 from .query_params import STRICT_QUERY
@@ -56,9 +57,11 @@ def create_service_app(
     routers: Sequence[APIRouter],
     version: str = "0.1.0",
     api_prefix: str = "/api/v1",
+    worker: WorkerSpec | None = None,
 ) -> FastAPI:
     """A FastAPI app with the shared error format, auth, database and health routes wired in.
 
+    ``worker`` (the service's events) adds ``/events/dead``: its dead letters, and their replay.
     ``/docs`` (Swagger UI) and ``/redoc`` are served with their scripts and styles from the
     service itself (the ``fastapi-offline`` package ships them), so they work on a closed network.
     """
@@ -87,6 +90,10 @@ def create_service_app(
     install_error_handlers(app)
     app.include_router(_root_router(title, description, api_prefix))
     app.include_router(health_router)
+    if worker is not None:
+        from .events.api import dead_letter_router
+
+        routers = [*routers, dead_letter_router(worker)]
     for router in routers:
         # Every API route refuses query parameters it does not declare: a typo in a filter
         # (``?stauts=``) must not widen a list or an export to everything.

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Date,
     DateTime,
@@ -41,6 +42,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from .errors import InvalidField
 from .query_params import reject_unknown_query_params
 from .types import PG_INT_MAX
+
+# A column a list sorts and seeks on: a model attribute, or a Core table's column.
+SortColumn = InstrumentedAttribute[Any] | Column[Any]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -111,11 +115,11 @@ class PageResult(Generic[R]):
 class Sorting:
     """The fields a list may be sorted by (indexed columns), and its default order."""
 
-    fields: Mapping[str, InstrumentedAttribute[Any]]
+    fields: Mapping[str, SortColumn]
     default: str
-    tiebreaker: InstrumentedAttribute[Any]
+    tiebreaker: SortColumn
 
-    def resolve(self, sort: str | None) -> tuple[str, InstrumentedAttribute[Any], bool]:
+    def resolve(self, sort: str | None) -> tuple[str, SortColumn, bool]:
         spec = sort or self.default
         descending = spec.startswith("-")
         name = spec.lstrip("-+")
@@ -134,7 +138,7 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def _decode_value(column: InstrumentedAttribute[Any], raw: Any) -> Any:
+def _decode_value(column: SortColumn, raw: Any) -> Any:
     """A cursor value back to the column's type; anything that does not fit is a ValueError."""
     if raw is None:
         if not getattr(column, "nullable", True) or column.primary_key:
@@ -176,8 +180,8 @@ def _encode_cursor(sort: str, value: Any, row_id: Any) -> str:
 def _decode_cursor(
     cursor: str,
     sort: str,
-    column: InstrumentedAttribute[Any],
-    tiebreaker: InstrumentedAttribute[Any],
+    column: SortColumn,
+    tiebreaker: SortColumn,
 ) -> tuple[Any, Any]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
@@ -194,8 +198,8 @@ def _decode_cursor(
 
 
 def _seek(
-    column: InstrumentedAttribute[Any],
-    tiebreaker: InstrumentedAttribute[Any],
+    column: SortColumn,
+    tiebreaker: SortColumn,
     value: Any,
     last_id: Any,
     *,
@@ -224,7 +228,12 @@ def _seek(
 
 
 async def paginate(
-    session: AsyncSession, statement: Select[Any], *, params: ListParams, sorting: Sorting
+    session: AsyncSession,
+    statement: Select[Any],
+    *,
+    params: ListParams,
+    sorting: Sorting,
+    as_rows: bool = False,
 ) -> PageResult[Any]:
     """Sort, page and run ``statement`` (a filtered ``select(Model)``).
 
@@ -253,7 +262,13 @@ async def paginate(
         seek = _seek(column, tiebreaker, value, last_id, descending=descending)
         page = statement.where(seek).order_by(*ordering)
 
-    rows = list((await session.scalars(page.limit(params.limit + 1))).all())
+    # ORM lists page entities (``select(Model)``); ``as_rows`` pages Core rows (``select(table)``).
+    limited = page.limit(params.limit + 1)
+    rows: list[Any] = list(
+        (await session.execute(limited)).all()
+        if as_rows
+        else (await session.scalars(limited)).all()
+    )
     next_cursor = None
     if len(rows) > params.limit:
         del rows[params.limit :]
