@@ -5,6 +5,7 @@
     python3 tberp.py test    run every check and every test; exits non-zero if anything fails
 
 Extra arguments go through: ``up --check`` starts everything, checks it answers and stops;
+``up --verbose`` prints a failure's whole story (tracebacks, a command's full output);
 ``test --filter=@repo/employee-service`` is handed to Turborepo.
 
 Standard library only: this file installs the tools everything else needs (uv, then the Python

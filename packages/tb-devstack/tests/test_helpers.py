@@ -1,5 +1,6 @@
 """The pure pieces of the development stack: what they promise, and where they refuse."""
 
+import re
 import socket
 import stat
 from pathlib import Path
@@ -118,17 +119,21 @@ def test_a_database_password_is_never_printed():
     )
 
 
-def test_the_banner_shows_urls_docs_logins_and_how_to_stop():
+def test_the_banner_shows_the_pages_to_open_the_logins_and_how_to_stop():
     banner = render_banner(
         endpoints=[
-            Endpoint("employee-service", "http://127.0.0.1:8001", "http://127.0.0.1:8001/docs")
+            Endpoint("employee-service", "http://127.0.0.1:8001", "http://127.0.0.1:8001/docs"),
+            Endpoint("web-thing", "http://127.0.0.1:3000", None),
         ],
         logins=[DemoLogin("admin", "admin@x.test", "pw")],
         database="embedded PostgreSQL",
         logs=".data/logs/<service>.log",
         environment="development",
     )
-    assert "employee-service  http://127.0.0.1:8001  API docs: http://127.0.0.1:8001/docs" in banner
+    # A service's bare root answers 404: the banner gives its API docs, the page to open.
+    assert "employee-service  http://127.0.0.1:8001/docs\n" in banner
+    assert re.search(r"http://127\.0\.0\.1:8001\s", banner) is None
+    assert "web-thing         http://127.0.0.1:3000\n" in banner  # no docs: its own URL
     assert "admin  admin@x.test  pw" in banner
     assert "Ctrl-C" in banner
 

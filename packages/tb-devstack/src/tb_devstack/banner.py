@@ -15,6 +15,11 @@ class Endpoint:
     url: str
     docs_url: str | None
 
+    @property
+    def open_url(self) -> str:
+        """What a person opens: the API docs (a service's root has nothing to show a browser)."""
+        return self.docs_url or self.url
+
 
 def redact_url(url: str) -> str:
     """``url`` with its password replaced by ``***`` (for printing a DATABASE_URL)."""
@@ -39,11 +44,11 @@ def render_banner(
 ) -> str:
     rule = "=" * 78
     lines = [rule, f"  TB ERP is running ({environment})", ""]
+    if endpoints:
+        lines.append("  Open in a browser (each service's API docs):")
     name_width = max((len(e.name) for e in endpoints), default=0)
-    url_width = max((len(e.url) for e in endpoints), default=0)
     for endpoint in endpoints:
-        docs = f"  API docs: {endpoint.docs_url}" if endpoint.docs_url else ""
-        lines.append(f"  {endpoint.name:<{name_width}}  {endpoint.url:<{url_width}}{docs}".rstrip())
+        lines.append(f"    {endpoint.name:<{name_width}}  {endpoint.open_url}")
     lines += ["", f"  Database  {database}", f"  Logs      {logs}", ""]
     table = format_logins(logins)
     if table:

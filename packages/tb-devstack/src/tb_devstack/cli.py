@@ -1,21 +1,24 @@
-"""``python -m tb_devstack up [--check]``."""
+"""``python -m tb_devstack up [--check] [--verbose]``."""
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
 import httpx
 
-from .stack import DevStack, StackError, find_repo_root
+from .services import SERVICES, Service
+from .stack import DevStack, Interrupted, StackError, StopRequest, find_repo_root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, services: Sequence[Service] = SERVICES) -> int:
+    # First of all: from here on a signal only asks the stack to stop (see StopRequest).
+    stop_request = StopRequest()
+    stop_request.install()
     parser = argparse.ArgumentParser(
         prog="python -m tb_devstack", description="Run TB ERP on this machine."
     )
@@ -29,39 +32,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="start everything, check that each service is ready and a demo login works, stop",
     )
+    up.add_argument(
+        "--verbose",
+        action="store_true",
+        help="on a failure, print the whole error (tracebacks, a command's full output)",
+    )
     args = parser.parse_args(argv)
 
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _interrupt)
+    stack: DevStack | None = None
     try:
-        root = find_repo_root(Path.cwd())
-        with DevStack(root) as stack:
+        stack = DevStack(find_repo_root(Path.cwd()), services=services, stop_request=stop_request)
+        with stack:
             if args.check:
                 print(stack.banner(footer="Checking, then stopping."), flush=True)
-                return check(stack)
-            print(stack.banner(), flush=True)
-            try:
+                code = check(stack)
+            else:
+                print(stack.banner(), flush=True)
                 _watch(stack)
-            except KeyboardInterrupt:
                 print("\ntb-devstack: stopping TB ERP", flush=True)
-        print("tb-devstack: stopped")
-        return 0
+                code = 0
+    except Interrupted:
+        code = 130
+        headline = "tb-devstack: interrupted before TB ERP was up"
     except StackError as exc:
-        print(f"tb-devstack: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("tb-devstack: interrupted, everything is stopped", file=sys.stderr)
-        return 130
+        _explain(exc, verbose=args.verbose)
+        code, headline = 1, ""
+    else:
+        headline = ""
+    finally:
+        # Stopped: further signals have nothing left to stop. Ignored (not our handler), or the
+        # interpreter would restore the default action as it exits and die of them.
+        stop_request.ignore()
+    return _report_stop(stack, headline, code)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def _report_stop(stack: DevStack | None, headline: str, code: int) -> int:
+    """Say what is true: everything stopped, or what could not be stopped (and fail)."""
+    if headline:
+        print(headline, file=sys.stderr, flush=True)
+    if stack is not None and stack.stop_problems:
+        problems = "; ".join(stack.stop_problems)
+        print(f"tb-devstack: NOT everything stopped: {problems}", file=sys.stderr, flush=True)
+        return code or 1
+    if stack is not None and stack.started_anything:
+        print("tb-devstack: stopped", flush=True)
+    return code
+
+
+def _explain(error: StackError, *, verbose: bool) -> None:
+    """The failure in one message; with --verbose, its whole story (or how to get it)."""
+    message = f"tb-devstack: {error}"
+    more = error.detail is not None or error.__cause__ is not None
+    if more and not verbose:
+        hint = "(`up --verbose` prints the whole error)"
+        message += f" {hint}" if "\n" not in message else f"\n{hint}"
+    print(message, file=sys.stderr)
+    if verbose and error.detail:
+        print(error.detail, file=sys.stderr)
+    if verbose and error.__cause__ is not None:
+        traceback.print_exception(error.__cause__, file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _watch(stack: DevStack) -> None:
-    """Wait for Ctrl-C; a service that dies on its own ends the stack, with its log's tail."""
-    while True:
-        time.sleep(0.5)
+    """Until a stop is asked for; a service that dies on its own ends the stack, with its log."""
+    while not stack.stop_request.requested:
+        time.sleep(0.2)
         exited = stack.first_exited()
         if exited is not None:
             raise StackError(
@@ -71,7 +107,8 @@ def _watch(stack: DevStack) -> None:
 
 
 def check(stack: DevStack) -> int:
-    """Each service answers /health and /ready, and the first demo login gets a token."""
+    """Each service answers /health, /ready and its docs (the banner's URL), and the first demo
+    login gets a token."""
     failures: list[str] = []
 
     def verify(what: str, ok: bool, detail: str = "") -> None:
@@ -81,7 +118,8 @@ def check(stack: DevStack) -> int:
 
     with httpx.Client(timeout=10.0) as client:
         for running in stack.running:
-            for path in ("/health", running.service.ready_path):
+            docs = running.service.docs_path
+            for path in ("/health", running.service.ready_path, *([docs] if docs else [])):
                 response = client.get(running.url + path)
                 verify(
                     f"GET {running.url}{path}",

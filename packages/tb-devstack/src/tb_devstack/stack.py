@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import httpx
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from tb_platform.db import libpq_url
+from tb_platform.embedded import (
+    EmbeddedPostgres,
+    EmbeddedPostgresError,
+    die_with_parent,
+    start_embedded_postgres,
+    stop_servers,
+)
 
 from .banner import Endpoint, redact_url, render_banner
 from .logins import DemoLogin, parse_demo_logins
@@ -26,11 +37,64 @@ from .services import SERVICES, Service
 
 READY_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
+KILL_WAIT_SECONDS = 5.0
 COMMAND_TIMEOUT_SECONDS = 600.0
+DATABASE_CHECK_TIMEOUT_SECONDS = 5
+POLL_SECONDS = 0.1
+LOCK_FILE = "up.lock"
 
 
 class StackError(Exception):
-    """A failure told to the developer as one message, without a traceback."""
+    """A failure told to the developer as one message, without a traceback.
+
+    ``detail`` is the longer story (a command's whole output) that ``up --verbose`` prints.
+    """
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+class Interrupted(StackError):
+    """A signal asked the stack to stop while it was starting."""
+
+    def __init__(self) -> None:
+        super().__init__("interrupted while starting")
+
+
+class StopRequest:
+    """The signal handler: it only notes that a stop was asked for, and never raises.
+
+    One ``kill`` reaches the runner two or three times (tberp.py and ``uv run`` each pass SIGTERM
+    on), and a Ctrl-C may be pressed twice. A handler that raised (KeyboardInterrupt) would abort
+    whatever runs at that moment, the shutdown included, and leave the servers running. Instead the
+    stack looks at ``requested`` between its steps; the shutdown itself never looks, so any number
+    of further signals changes nothing. (A plain attribute, no lock: a handler that takes a lock
+    its own thread holds would deadlock.)
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    @property
+    def requested(self) -> bool:
+        return self.signal is not None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.signal is None:
+            self.signal = signum
+
+    def install(self) -> None:
+        """Make this the handler of SIGINT, SIGTERM and SIGHUP (call it from the main thread)."""
+        for sig in self.SIGNALS:
+            signal.signal(sig, self)
+
+    def ignore(self) -> None:
+        """Ignore those signals from now on (once everything is stopped)."""
+        for sig in self.SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def find_repo_root(start: Path) -> Path:
@@ -70,12 +134,17 @@ class DevStack:
     services: Sequence[Service] = SERVICES
     say: Callable[[str], None] = print
     ready_timeout: float = READY_TIMEOUT_SECONDS
+    stop_request: StopRequest = field(default_factory=StopRequest)
 
     running: list[RunningService] = field(default_factory=list, init=False)
     logins: list[DemoLogin] = field(default_factory=list, init=False)
     database: str = field(default="", init=False)
+    # What stop() could not stop, e.g. "asset-service (pid 123)"; empty when all ended.
+    stop_problems: list[str] = field(default_factory=list, init=False)
+    started_anything: bool = field(default=False, init=False)  # a server or a command
     _env: dict[str, str] = field(default_factory=dict, init=False)
-    _postgres: Any = field(default=None, init=False)
+    _postgres: EmbeddedPostgres | None = field(default=None, init=False)
+    _lock: int | None = field(default=None, init=False)
 
     @property
     def data_dir(self) -> Path:
@@ -105,15 +174,20 @@ class DevStack:
     def start(self) -> None:
         host = self.environ.get("HOST") or "127.0.0.1"
         ports = {service.name: self._port(service) for service in self.services}
+        # Before anything is touched (logs, PostgreSQL, ports): one stack per data directory.
+        self._lock_data_dir()
         for service in self.services:  # before anything starts: fail fast and leave nothing behind
             if port_in_use(ports[service.name], host):
                 raise StackError(
                     f"port {ports[service.name]} ({service.name}) is already in use: stop whatever "
-                    f"listens there (perhaps another `tberp.py up`) or set "
+                    f"listens there (perhaps the `tberp.py up` of another checkout) or set "
                     f"{service.port_variable}=<free port>"
                 )
         env = dict(self.environ)
+        self._check_interrupted()
         env["DATABASE_URL"] = self._database_url()
+        self._check_interrupted()
+        self._check_database(env["DATABASE_URL"])
         env["JWT_SECRET"] = self.environ.get("JWT_SECRET") or load_or_create_secret(
             self.data_dir / "jwt-secret"
         )
@@ -124,6 +198,33 @@ class DevStack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for service in self.services:
             self._start_service(service, host, ports[service.name])
+
+    def _lock_data_dir(self) -> None:
+        """Hold an exclusive lock on ``.data/up.lock`` until stop(); refuse if another stack has it.
+
+        A second stack on the same data directory would truncate the first one's logs and start a
+        second PostgreSQL on its files. The kernel drops the lock when we exit, however we exit.
+        """
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / LOCK_FILE
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by children
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(descriptor, 32).decode("ascii", errors="replace").strip()
+            os.close(descriptor)
+            raise StackError(
+                f"another `tberp.py up` (pid {holder or 'unknown'}) is running on "
+                f"{self._relative(self.data_dir)}: two stacks cannot share it. Stop that one "
+                "first (Ctrl-C in its terminal)."
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+        self._lock = descriptor
+
+    def _check_interrupted(self) -> None:
+        if self.stop_request.requested:
+            raise Interrupted
 
     def _port(self, service: Service) -> int:
         try:
@@ -136,24 +237,51 @@ class DevStack:
         if url:
             self.database = f"DATABASE_URL from the environment: {redact_url(url)}"
             return url
-        from tb_platform.embedded import start_embedded_postgres
-
         data = self.data_dir / "postgres"
         self.say(f"tb-devstack: starting the embedded PostgreSQL ({self._relative(data)})")
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); its fallback is fine
-            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-            try:
-                self._postgres, url = start_embedded_postgres(data)
-            except Exception as exc:
-                raise StackError(
-                    f"the embedded PostgreSQL did not start ({exc}); see {data / 'log'}, "
-                    "or set DATABASE_URL to a server of yours"
-                ) from exc
+        self.started_anything = True
+        try:
+            leftover = stop_servers(data)  # start_embedded_postgres would too; we say so
+            if leftover:
+                self.say(
+                    "tb-devstack: stopped a PostgreSQL that an earlier run left running "
+                    f"(pids {', '.join(map(str, leftover))})"
+                )
+            self._postgres, url = start_embedded_postgres(data)
+        except Exception as exc:
+            raise StackError(
+                f"the embedded PostgreSQL did not start ({exc}); see {data / 'log'}, "
+                "or set DATABASE_URL to a server of yours"
+            ) from exc
         self.database = f"embedded PostgreSQL, data in {self._relative(data)}"
         return url
 
+    def _check_database(self, url: str) -> None:
+        """Connect once, with a short timeout, so a wrong DATABASE_URL is one clear line.
+
+        Without this, each service's ``migrate`` would fail with a long SQLAlchemy traceback whose
+        cause is at the bottom.
+        """
+        try:
+            conninfo = libpq_url(url)
+        except ValueError as exc:  # says what is wrong, naming DATABASE_URL
+            raise StackError(f"{exc}; check DATABASE_URL") from None
+        try:
+            where = _describe_server(conninfo)
+        except psycopg.Error as exc:
+            raise StackError(
+                f"DATABASE_URL is not a valid PostgreSQL URL ({exc}); check DATABASE_URL"
+            ) from None
+        try:
+            with psycopg.connect(conninfo, connect_timeout=DATABASE_CHECK_TIMEOUT_SECONDS):
+                pass
+        except psycopg.Error as exc:
+            raise StackError(
+                f"cannot connect to the database at {where} ({_reason(exc)}); check DATABASE_URL"
+            ) from exc
+
     def _start_service(self, service: Service, host: str, port: int) -> None:
+        self._check_interrupted()
         if service.migrate:
             self.say(f"tb-devstack: {service.name}: migrating the database")
             self._run(service, service.migrate)
@@ -162,10 +290,12 @@ class DevStack:
             for login in parse_demo_logins(self._run(service, service.seed)):
                 if login not in self.logins:
                     self.logins.append(login)
+        self._check_interrupted()
         log_path = self.log_dir / f"{service.name}.log"
         argv = [part.replace("{port}", str(port)) for part in service.serve]
         url = f"http://{probe_host(host)}:{port}"
         self.say(f"tb-devstack: {service.name}: serving on {url} (log: {self._relative(log_path)})")
+        self.started_anything = True
         with log_path.open("wb") as log:
             process = subprocess.Popen(  # noqa: S603 (our own commands)
                 self._resolve(argv),
@@ -176,6 +306,7 @@ class DevStack:
                 stderr=subprocess.STDOUT,
                 # Its own session: Ctrl-C reaches only us, and we stop the services in order.
                 start_new_session=True,
+                preexec_fn=die_with_parent(signal.SIGTERM),  # if we are killed, it stops too
             )
         running = RunningService(service=service, url=url, process=process, log_path=log_path)
         self.running.append(running)
@@ -184,25 +315,40 @@ class DevStack:
 
     def _run(self, service: Service, argv: Sequence[str]) -> str:
         """Run a preparation command; its standard output, or a StackError with what it said."""
-        try:
-            result = subprocess.run(  # noqa: S603 (our own commands)
-                self._resolve(argv),
-                cwd=self.root,
-                env=self._env,
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                text=True,
-                timeout=COMMAND_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
+        command = " ".join(argv)
+        self.started_anything = True
+        process = subprocess.Popen(  # noqa: S603 (our own commands)
+            self._resolve(argv),
+            cwd=self.root,
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # stopped by us, in order, like the services
+            preexec_fn=die_with_parent(signal.SIGTERM),
+        )
+        deadline = time.monotonic() + COMMAND_TIMEOUT_SECONDS
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if self.stop_request.requested or time.monotonic() > deadline:
+                    _terminate(process)
+                    process.communicate()
+                    self._check_interrupted()
+                    raise StackError(
+                        f"`{command}` took over {COMMAND_TIMEOUT_SECONDS:.0f} s"
+                    ) from None
+        if process.returncode != 0:
+            self._check_interrupted()  # it was stopped with us: not a failure of its own
+            said = (stdout or "") + (stderr or "")
             raise StackError(
-                f"`{' '.join(argv)}` took over {COMMAND_TIMEOUT_SECONDS:.0f} s"
-            ) from None
-        if result.returncode != 0:
-            said = tail((result.stdout or "") + (result.stderr or ""))
-            raise StackError(f"`{' '.join(argv)}` failed (exit code {result.returncode}):\n{said}")
-        return result.stdout
+                f"`{command}` failed (exit code {process.returncode}):\n{tail(said)}",
+                detail=said,
+            )
+        return stdout
 
     def _resolve(self, argv: Sequence[str]) -> list[str]:
         """``argv`` with its program found next to this Python first (the workspace's .venv/bin)."""
@@ -217,6 +363,7 @@ class DevStack:
         deadline = time.monotonic() + self.ready_timeout
         last = "no answer yet"
         while time.monotonic() < deadline:
+            self._check_interrupted()
             code = running.process.poll()
             if code is not None:
                 raise StackError(
@@ -224,14 +371,14 @@ class DevStack:
                     f"Last lines of {self._relative(running.log_path)}:\n{running.log_tail()}"
                 )
             try:
-                response = httpx.get(url, timeout=2.0)
+                response = httpx.get(url, timeout=1.0)
             except httpx.HTTPError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:
                 if response.status_code == 200:
                     return
                 last = f"HTTP {response.status_code} {response.text[:200]}"
-            time.sleep(0.25)
+            time.sleep(POLL_SECONDS)
         raise StackError(
             f"{running.service.name} was not ready at {url} after {self.ready_timeout:.0f} s "
             f"({last}). Last lines of {self._relative(running.log_path)}:\n{running.log_tail()}"
@@ -263,17 +410,33 @@ class DevStack:
 
     # -- stopping -------------------------------------------------------------------------------
 
-    def stop(self) -> None:
-        """Stop the services (last started first), then the embedded PostgreSQL. Idempotent."""
-        with _interrupts_deferred():
-            while self.running:
-                running = self.running.pop()
-                self.say(f"tb-devstack: stopping {running.service.name}")
-                _terminate(running.process)
-            if self._postgres is not None:
-                postgres, self._postgres = self._postgres, None
-                self.say("tb-devstack: stopping the embedded PostgreSQL")
-                postgres.cleanup()
+    def stop(self) -> bool:
+        """Stop the services (last started first), then the embedded PostgreSQL; idempotent.
+
+        Each is checked to have really ended; what did not is said and kept in ``stop_problems``.
+        True when everything ended. Runs to the end whatever signals arrive (see StopRequest).
+        """
+        while self.running:
+            running = self.running.pop()
+            name = running.service.name
+            self.say(f"tb-devstack: stopping {name}")
+            if not _terminate(running.process):
+                self._stop_problem(f"{name} (pid {running.process.pid})")
+        if self._postgres is not None:
+            postgres, self._postgres = self._postgres, None
+            self.say("tb-devstack: stopping the embedded PostgreSQL")
+            try:
+                postgres.stop()
+            except EmbeddedPostgresError as exc:
+                self._stop_problem(f"the embedded PostgreSQL: {exc}")
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            os.close(lock)  # releases it
+        return not self.stop_problems
+
+    def _stop_problem(self, what: str) -> None:
+        self.say(f"tb-devstack: could not stop {what}")
+        self.stop_problems.append(what)
 
     def _relative(self, path: Path) -> str:
         try:
@@ -282,30 +445,56 @@ class DevStack:
             return str(path)
 
 
-@contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """A second Ctrl-C (or SIGTERM) must not cut the shutdown short and leave servers behind."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+def _describe_server(conninfo: str) -> str:
+    """Where a libpq URL leads, e.g. ``127.0.0.1:5432, database "erp"`` (never its password)."""
+    params = conninfo_to_dict(conninfo)
+    host = str(params.get("host") or "the default socket")
+    port = str(params.get("port") or 5432)
+    place = f"socket {host}" if host.startswith("/") else f"{host}:{port}"
+    database = params.get("dbname") or params.get("user")
+    return f'{place}, database "{database}"' if database else place
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the process's group (uvicorn finishes its requests), SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
+def _reason(error: psycopg.Error) -> str:
+    """libpq's first line, without the "connection to server at ... failed:" preamble."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    reason = first.rsplit(" failed: ", 1)[-1]
+    return " ".join(reason.split())
+
+
+def _terminate(process: subprocess.Popen[Any]) -> bool:
+    """SIGTERM to the process's group (uvicorn finishes its requests), SIGKILL if it lingers.
+
+    True once the process and every other process of its group have ended.
+    """
+    if process.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=KILL_WAIT_SECONDS)
+    if process.poll() is None:
+        return False
+    # The group outlives its leader if the leader had children (uvicorn with workers).
+    deadline = time.monotonic() + KILL_WAIT_SECONDS
+    while _group_alive(process.pid):
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
