@@ -44,7 +44,7 @@ def test_the_catalog_names_every_event_the_services_exchange() -> None:
     assert set(EVENT_TYPES) == {
         "employee.created", "employee.updated", "employee.deleted",
         "asset.created", "asset.updated", "asset.assigned", "asset.returned", "asset.disposed",
-        "invoice.issued", "invoice.voided", "invoice.paid", "payment.recorded",
+        "invoice.issued", "invoice.voided", "invoice.paid", "invoice.credited", "payment.recorded",
     }  # fmt: skip
 
 

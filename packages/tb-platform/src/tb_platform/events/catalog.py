@@ -97,6 +97,7 @@ class EmployeeData(EventData):
     email: str
     status: str
     department_id: int | None = None
+    department_name: str | None = None
 
 
 class EmployeeCreated(EmployeeData):
@@ -122,11 +123,14 @@ class AssetData(EventData):
     tag: str
     name: str
     category_id: int | None = None
+    category_name: str | None = None
     status: str
     currency: str
     purchase_cost: Amount
     book_value: Amount
     assigned_employee_id: int | None = None
+    # Why the asset came back (``asset.returned``): e.g. "employee terminated".
+    reason: str | None = None
 
 
 class AssetCreated(AssetData):
@@ -157,11 +161,17 @@ class InvoiceData(EventData):
 
     number: str | None = None
     customer_id: int
+    customer_name: str | None = None
+    customer_email: str | None = None
+    employee_id: int | None = None
+    status: str | None = None
     currency: str
     total: Amount
     amount_paid: Amount
+    credited_total: Amount = Decimal(0)
     balance_due: Amount
     issue_date: dt.date
+    due_date: dt.date | None = None
 
 
 class InvoiceIssued(InvoiceData):
@@ -176,6 +186,16 @@ class InvoicePaid(InvoiceData):
     """The balance due reached zero."""
 
     event_type: ClassVar[str] = "invoice.paid"
+
+
+class InvoiceCredited(InvoiceData):
+    """A credit note lowered what the customer owes."""
+
+    event_type: ClassVar[str] = "invoice.credited"
+
+    credit_note_id: int
+    credit_amount: Amount
+    credit_date: dt.date
 
 
 class PaymentRecorded(InvoiceData):
@@ -202,6 +222,7 @@ EVENT_TYPES: Mapping[str, type[EventData]] = {
         InvoiceIssued,
         InvoiceVoided,
         InvoicePaid,
+        InvoiceCredited,
         PaymentRecorded,
     )
 }
