@@ -31,6 +31,7 @@ CUSTOMERS = "/api/v1/customers"
 INVOICES = "/api/v1/invoices"
 CENT = Decimal("0.01")
 MONEY = re.compile(r"^-?\d+\.\d{2}$")
+WHOLE_MONEY = re.compile(r"^-?\d+$")
 INVOICE_NUMBER = re.compile(r"^INV-(\d{4})-(\d{6})$")
 CREDIT_NOTE_NUMBER = re.compile(r"^CN-(\d{4})-(\d{6})$")
 
@@ -87,10 +88,14 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def money(value: Any) -> Decimal:
-    """A money value as the API must answer it: a string with exactly two decimals."""
+def money(value: Any, *, whole: bool = False) -> Decimal:
+    """A money value as the API must answer it: a string with exactly two decimals, or none
+    (``whole``) for a currency without minor unit such as JPY."""
     assert isinstance(value, str), f"money must be a decimal string, got {value!r}"
-    assert MONEY.match(value), f"money must look like '1234.50', got {value!r}"
+    if whole:
+        assert WHOLE_MONEY.match(value), f"yen must look like '1235', got {value!r}"
+    else:
+        assert MONEY.match(value), f"money must look like '1234.50', got {value!r}"
     return Decimal(value)
 
 

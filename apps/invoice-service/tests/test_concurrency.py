@@ -301,3 +301,27 @@ async def test_a_payment_and_a_credit_at_once_never_leave_a_negative_balance(
         )
         refund = "100.00" if pay.status_code == 201 else "0.00"
         assert credit.json()["refund_amount"] == refund
+
+
+async def test_customers_created_at_once_with_one_tax_id_leave_one_customer(
+    committed_client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    bodies = [
+        {"name": f"Racing Twin {n}", "tax_id": spelling}
+        for n, spelling in enumerate(["NL 8594 52 109 B01", "nl859452109b01"] * 5)
+    ]
+
+    responses = await asyncio.gather(
+        *(committed_client.post("/api/v1/customers", json=body, headers=admin) for body in bodies)
+    )
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] + [409] * 9, [r.text for r in responses]
+    [winner] = [r.json() for r in responses if r.status_code == 201]
+    for refused in (r for r in responses if r.status_code == 409):
+        assert refused.json()["code"] == "duplicate_tax_id", refused.text
+        assert refused.json()["existing_customer"] == {"id": winner["id"], "name": winner["name"]}
+    listed = await committed_client.get(
+        "/api/v1/customers", params={"q": "Racing Twin"}, headers=admin
+    )
+    assert listed.json()["total"] == 1

@@ -166,3 +166,56 @@ async def test_unknown_and_impossible_customer_ids(
     patch = await client.patch(f"{CUSTOMERS}/2147483648", json={"name": "x"}, headers=admin)
     assert patch.status_code == 422
     assert (await client.delete(f"{CUSTOMERS}/2147483647", headers=admin)).status_code == 404
+
+
+def _refused_as_duplicate(response: httpx.Response, existing: dict[str, Any]) -> None:
+    assert response.status_code == 409, response.text
+    body = response.json()
+    assert body["code"] == "duplicate_tax_id"
+    assert existing["name"] in body["detail"]
+    assert str(existing["id"]) in body["detail"]
+    assert body["existing_customer"] == {"id": existing["id"], "name": existing["name"]}
+
+
+async def test_a_second_customer_with_the_same_tax_id_is_refused_naming_the_first(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    first = await make.customer(name="Tax Twin One GmbH", tax_id="DE 811 907 980")
+    for spelling in ("DE811907980", " de811907980 ", "de 811 907980", "DE\t811 907 980"):
+        response = await client.post(
+            CUSTOMERS, json={"name": "Tax Twin Two", "tax_id": spelling}, headers=admin
+        )
+        _refused_as_duplicate(response, first)
+    listed = await client.get(CUSTOMERS, params={"q": "Tax Twin"}, headers=admin)
+    assert [c["id"] for c in listed.json()["items"]] == [first["id"]]
+
+    # Another tax id, or none at all, is fine; so is the same email (one buyer, two companies).
+    other = await make.customer(name="Tax Twin Three", tax_id="DE811907981", email="buyer@x.test")
+    same_email = await make.customer(name="Tax Twin Four", email="buyer@x.test")
+    assert same_email["email"] == other["email"]
+    await make.customer(name="No Tax Id A")
+    await make.customer(name="No Tax Id B")
+
+
+async def test_patching_a_customer_to_a_tax_id_in_use_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    first = await make.customer(name="Patch Twin One", tax_id="FR40303265045")
+    second = await make.customer(name="Patch Twin Two", tax_id="FR11111111111")
+
+    response = await client.patch(
+        f"{CUSTOMERS}/{second['id']}", json={"tax_id": "fr 40303265045"}, headers=admin
+    )
+    _refused_as_duplicate(response, first)
+    unchanged = await client.get(f"{CUSTOMERS}/{second['id']}", headers=admin)
+    assert unchanged.json()["tax_id"] == "FR11111111111"
+
+    # A customer may keep, or respell, its own tax id.
+    for spelling in ("FR40303265045", "FR 403 032 650 45"):
+        own = await client.patch(
+            f"{CUSTOMERS}/{first['id']}", json={"tax_id": spelling}, headers=admin
+        )
+        assert own.status_code == 200, own.text
+        assert own.json()["tax_id"] == spelling
+    renamed = await client.patch(f"{CUSTOMERS}/{first['id']}", json={"name": "X"}, headers=admin)
+    assert renamed.status_code == 200, renamed.text

@@ -8,25 +8,36 @@ import pytest
 from .conftest import CUSTOMERS, INVOICES, Factory, expected_line, fields_of, line, money
 
 FAR = ("0001-01-01", "9999-12-31")
+EDGES = ("1900-01-01", "2200-12-31")
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        f"/api/v1/invoices/aging?as_of={FAR[1]}",
-        f"/api/v1/invoices/aging?as_of={FAR[0]}",
-        f"/api/v1/invoices/summary?from={FAR[0]}&to={FAR[1]}",
-        f"/api/v1/tax-records?from={FAR[0]}&to={FAR[1]}",
-        f"{INVOICES}?issued_from={FAR[0]}&issued_to={FAR[1]}",
-    ],
-)
-async def test_extreme_report_dates_answer_200(
+def _report_paths(low: str, high: str) -> list[str]:
+    return [
+        f"/api/v1/invoices/aging?as_of={high}",
+        f"/api/v1/invoices/aging?as_of={low}",
+        f"/api/v1/invoices/summary?from={low}&to={high}",
+        f"/api/v1/tax-records?from={low}&to={high}",
+        f"{INVOICES}?issued_from={low}&issued_to={high}",
+    ]
+
+
+@pytest.mark.parametrize("path", _report_paths(*EDGES))
+async def test_report_dates_at_the_edges_of_the_range_answer_200(
     client: httpx.AsyncClient, admin: dict[str, str], make: Factory, path: str
 ) -> None:
     customer = await make.customer(currency="ISK")
     await make.issued(customer, issue_date="2020-01-01", due_date="2020-01-31")
     response = await client.get(path, headers=admin)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("path", _report_paths(*FAR))
+async def test_report_dates_outside_1900_to_2200_are_422_naming_the_parameter(
+    client: httpx.AsyncClient, admin: dict[str, str], path: str
+) -> None:
+    response = await client.get(path, headers=admin)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][0] == "query"
 
 
 async def test_an_inverted_date_range_is_empty_or_refused(

@@ -167,15 +167,14 @@ async def test_numbers_are_accepted_on_input_and_money_is_answered_as_strings(
 
 async def test_a_zero_decimal_currency_rounds_each_amount_to_whole_units(make: Factory) -> None:
     customer = await make.customer(currency="JPY")
-    invoice = await make.draft(customer, lines=[line("3", "33.50", tax_rate="10")])
-    net, tax, total = expected_line("3", "33.50", 0, "10", unit=Decimal(1))
+    # Whole yen, but a fraction of a quantity: 3.35 x 10 = 33.5 rounds half-up to 34.
+    invoice = await make.draft(customer, lines=[line("3.35", "10", tax_rate="10")])
+    net, tax, total = expected_line("3.35", "10", 0, "10", unit=Decimal(1))
+    assert (net, tax) == (34, 3)
     row = invoice["lines"][0]
-    assert (money(row["net_amount"]), money(row["tax_amount"]), money(row["total"])) == (
-        net,
-        tax,
-        total,
-    )
-    assert money(invoice["total"]) == total
+    amounts = (row["net_amount"], row["tax_amount"], row["total"])
+    assert tuple(money(amount, whole=True) for amount in amounts) == (net, tax, total)
+    assert money(invoice["total"], whole=True) == total
 
 
 async def test_a_draft_is_edited_and_its_lines_replaced_whole(

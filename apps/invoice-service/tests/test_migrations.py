@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
 import invoice_service.models  # noqa: F401  (registers every table on the metadata)
@@ -51,3 +52,30 @@ def test_downgrade_to_base_and_upgrade_again(empty_database: str) -> None:
 def test_models_and_migrations_agree(empty_database: str) -> None:
     migrations.upgrade(ALEMBIC_DIR, empty_database)
     assert schema_differences(empty_database, TableModel.metadata, SCHEMA) == []
+
+
+def test_the_tax_id_index_names_customers_that_already_share_a_tax_id(empty_database: str) -> None:
+    """Customers entered before the rule that share a tax id (however spelled) stop the
+    migration, named so they can be told apart; once they are, the index refuses another."""
+    migrations.upgrade(ALEMBIC_DIR, empty_database, "0001")
+    with psycopg.connect(empty_database) as connection:
+        connection.execute(
+            "INSERT INTO invoice_schema.customers (name, tax_id) VALUES"
+            " ('Old Twin A', 'SE 5560 1234 56'), ('Old Twin B', 'se556012345601'),"
+            " ('Old Twin C', 'se5560123456'), ('Untaxed', NULL), ('Untaxed too', NULL)"
+        )
+    with pytest.raises(RuntimeError, match="1 Old Twin A; 3 Old Twin C"):
+        migrations.upgrade(ALEMBIC_DIR, empty_database)
+
+    with psycopg.connect(empty_database) as connection:
+        connection.execute(
+            "UPDATE invoice_schema.customers SET tax_id = 'SE0000000001' WHERE id = 3"
+        )
+    migrations.upgrade(ALEMBIC_DIR, empty_database)
+    with (
+        psycopg.connect(empty_database) as connection,
+        pytest.raises(psycopg.errors.UniqueViolation),
+    ):
+        connection.execute(
+            "INSERT INTO invoice_schema.customers (name, tax_id) VALUES ('Late Twin', 'se 0000000001')"
+        )

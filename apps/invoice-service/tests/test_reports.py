@@ -136,10 +136,11 @@ async def test_the_monthly_summary_of_invoiced_collected_and_outstanding(
         if r["currency"] == "DKK"
     }
     total_a, total_b, total_c = money(a["total"]), money(b["total"]), money(c["total"])
-    credited = money(credit["total"])
+    credited, voided = money(credit["total"]), money(void["total"])
+    # As on 2021-02-28: the invoice voided today was still open, the credit note not yet issued.
     assert rows == {
-        "2021-01": (total_a + total_b, total_b, total_a - 40),
-        "2021-02": (total_c, Decimal(40), total_c - credited),
+        "2021-01": (total_a + total_b + voided, total_b, total_a - 40 + voided),
+        "2021-02": (total_c, Decimal(40), total_c),
     }
     totals = [t for t in body["totals"] if t["currency"] == "DKK"]
     assert len(totals) == 1
@@ -148,19 +149,21 @@ async def test_the_monthly_summary_of_invoiced_collected_and_outstanding(
         money(totals[0]["collected"]),
         money(totals[0]["outstanding"]),
     ) == (
-        total_a + total_b + total_c,
+        total_a + total_b + voided + total_c,
         total_b + 40,
-        total_a - 40 + total_c - credited,
+        total_a - 40 + voided + total_c,
     )
 
-    # The credit note counts against the month it was issued in.
+    # The credit note and the void count against the month they happened in.
     this_month = today().strftime("%Y-%m")
     now = await client.get(
         SUMMARY, params={"from": today().replace(day=1).isoformat()}, headers=admin
     )
     assert now.status_code == 200, now.text
     current = [r for r in now.json()["items"] if r["currency"] == "DKK"]
-    assert [(r["month"], money(r["invoiced"])) for r in current] == [(this_month, -credited)]
+    assert [(r["month"], money(r["invoiced"])) for r in current] == [
+        (this_month, -credited - voided)
+    ]
 
 
 async def test_aging_puts_each_outstanding_balance_in_its_bucket(
@@ -249,4 +252,135 @@ async def test_aging_as_of_another_day_moves_the_buckets(
     assert await bucket_of(due_date + timedelta(days=1)) == {
         "days_1_30": Decimal(10),
         "total": Decimal(10),
+    }
+
+
+def _at(day: date, time: str = "12:00:00") -> str:
+    """A paid_at on ``day`` (UTC)."""
+    return f"{day.isoformat()}T{time}+00:00"
+
+
+async def _aging_of(
+    client: httpx.AsyncClient, headers: dict[str, str], currency: str, as_of: date
+) -> dict[str, Decimal]:
+    response = await client.get(AGING, params={"as_of": as_of.isoformat()}, headers=headers)
+    assert response.status_code == 200, response.text
+    rows = [r for r in response.json()["items"] if r["currency"] == currency]
+    assert len(rows) <= 1
+    return {k: money(v) for k, v in rows[0].items() if k != "currency" and money(v)} if rows else {}
+
+
+async def test_aging_at_a_past_date_counts_only_what_had_happened_by_then(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    """Payments (by the UTC day they were made) and credit notes after the date do not count;
+    an invoice paid or voided since was still open then; one issued later was not yet."""
+    customer = await make.customer(currency="HUF")
+    as_of = today() - timedelta(days=40)
+
+    def days(n: int) -> str:
+        return (as_of + timedelta(days=n)).isoformat()
+
+    # Current on as_of, paid in full ten days later.
+    paid_later = await make.issued(
+        customer, lines=[line("1", "100.00")], issue_date=days(-2), due_date=days(28)
+    )
+    await make.pay(paid_later["id"], "100.00", paid_at=_at(as_of + timedelta(days=10)))
+    # 40 days past due on as_of: paid 300 late that evening, 200 just after midnight, then
+    # credited 100 today.
+    late = await make.issued(
+        customer, lines=[line("1", "1000.00")], issue_date=days(-50), due_date=days(-40)
+    )
+    await make.pay(late["id"], "300.00", paid_at=_at(as_of, "23:30:00"))
+    await make.pay(late["id"], "200.00", paid_at=_at(as_of + timedelta(days=1), "00:30:00"))
+    await make.credit(late["id"], amount="100.00", tax_rate="0")
+    # Issued the day after as_of.
+    await make.issued(customer, lines=[line("1", "50.00")], issue_date=days(1), due_date=days(31))
+    # One day past due on as_of, voided today.
+    voided = await make.issued(
+        customer, lines=[line("1", "20.00")], issue_date=days(-10), due_date=days(-1)
+    )
+    await make.void(voided["id"])
+    # Paid in full the day before as_of.
+    settled = await make.issued(
+        customer, lines=[line("1", "80.00")], issue_date=days(-20), due_date=days(-15)
+    )
+    await make.pay(settled["id"], "80.00", paid_at=_at(as_of - timedelta(days=1)))
+    # Paid before as_of; credited today for more than was still owed, so 10 were refunded.
+    refunded = await make.issued(
+        customer, lines=[line("1", "60.00")], issue_date=days(-30), due_date=days(-20)
+    )
+    await make.pay(refunded["id"], "60.00", paid_at=_at(as_of - timedelta(days=2)))
+    await make.credit(refunded["id"], amount="10.00", tax_rate="0")
+    # A draft is never outstanding.
+    await make.draft(customer, lines=[line("1", "999.00")], issue_date=days(-10))
+
+    assert await _aging_of(client, admin, "HUF", as_of) == {
+        "current": Decimal(100),
+        "days_1_30": Decimal(20),
+        "days_31_60": Decimal(1000 - 300),
+        "total": Decimal(820),
+    }
+    assert await _aging_of(client, admin, "HUF", as_of + timedelta(days=5)) == {
+        "current": Decimal(100 + 50),
+        "days_1_30": Decimal(20),
+        "days_31_60": Decimal(1000 - 300 - 200),
+        "total": Decimal(670),
+    }
+    assert await _aging_of(client, admin, "HUF", as_of - timedelta(days=3)) == {
+        "current": Decimal(20),
+        "days_1_30": Decimal(80 + 60),
+        "days_31_60": Decimal(1000),
+        "total": Decimal(1160),
+    }
+    # Today: the void and the credit notes count, and the balances match the invoices'.
+    assert await _aging_of(client, admin, "HUF", today()) == {
+        "days_1_30": Decimal(50),
+        "days_61_90": Decimal(1000 - 300 - 200 - 100),
+        "total": Decimal(450),
+    }
+    assert money((await make.get(late["id"]))["balance_due"]) == Decimal(400)
+    assert await _aging_of(client, admin, "HUF", as_of - timedelta(days=60)) == {}
+
+
+async def _summary_of(
+    client: httpx.AsyncClient, headers: dict[str, str], currency: str, **params: str
+) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    response = await client.get(SUMMARY, params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    return {
+        r["month"]: (money(r["invoiced"]), money(r["collected"]), money(r["outstanding"]))
+        for r in response.json()["items"]
+        if r["currency"] == currency
+    }
+
+
+async def test_a_summary_up_to_a_past_date_is_what_was_true_on_that_date(
+    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+) -> None:
+    """Outstanding is what was still due at the end of the range; an invoice voided since was
+    invoiced in its month (the void counts in the month it happened, like its tax records)."""
+    customer = await make.customer(currency="MXN")
+    paid = await make.issued(customer, lines=[line("1", "100.00")], issue_date="2025-03-10")
+    await make.pay(paid["id"], "100.00", paid_at="2025-04-05T09:00:00+00:00")
+    voided = await make.issued(customer, lines=[line("1", "200.00")], issue_date="2025-03-15")
+    await make.void(voided["id"])  # today
+    credited = await make.issued(customer, lines=[line("1", "300.00")], issue_date="2025-03-20")
+    await make.credit(credited["id"], amount="50.00", tax_rate="0")  # today
+    zero = Decimal(0)
+
+    march = {"from": "2025-03-01", "to": "2025-03-31"}
+    assert await _summary_of(client, admin, "MXN", **march) == {
+        "2025-03": (Decimal(600), zero, Decimal(600)),
+    }
+    april = {"from": "2025-03-01", "to": "2025-04-30"}
+    assert await _summary_of(client, admin, "MXN", **april) == {
+        "2025-03": (Decimal(600), zero, Decimal(500)),
+        "2025-04": (zero, Decimal(100), zero),
+    }
+    this_month = today().strftime("%Y-%m")
+    assert await _summary_of(client, admin, "MXN", **{"from": "2025-03-01"}) == {
+        "2025-03": (Decimal(600), zero, Decimal(250)),
+        "2025-04": (zero, Decimal(100), zero),
+        this_month: (Decimal(-200 - 50), zero, zero),
     }

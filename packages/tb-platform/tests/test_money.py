@@ -7,7 +7,19 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from tb_platform.errors import InvalidField
-from tb_platform.money import Currency, Money, Percent, check_minor_unit, minor_unit, round_money
+from tb_platform.money import (
+    Currency,
+    InCurrency,
+    Money,
+    MoneyByCurrency,
+    MoneyOut,
+    Percent,
+    check_minor_unit,
+    decimal_type,
+    format_money,
+    minor_unit,
+    round_money,
+)
 from tb_platform.types import CLOCK_SKEW, PastUtcDatetime
 
 
@@ -32,6 +44,61 @@ def test_bad_amounts_are_refused(raw: object) -> None:
     with pytest.raises(ValidationError) as caught:
         Body.model_validate({"amount": raw})
     assert caught.value.errors()[0]["loc"] == ("amount",)
+
+
+class Measures(BaseModel):
+    amount: Money = Decimal(0)
+    quantity: decimal_type(max_digits=12, decimal_places=3, gt=0) = Decimal(1)  # type: ignore[valid-type]
+    rate: Percent = Decimal(0)
+
+
+@pytest.mark.parametrize("field", ["amount", "quantity", "rate"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1_000",  # Python's digit grouping
+        "1 000",
+        " 12 ",
+        "12 ",
+        "\t12",
+        "12\n",
+        "1e3",
+        "1E3",
+        "12e0",
+        "NaN",
+        "nan",
+        "-NaN",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "+5",
+        "0x10",
+        "\u0661\u0662",  # Arabic-Indic digits, which Decimal() would read as 12
+        "1,5",
+        "1.2.3",
+        ".",
+        "",
+        "-",
+    ],
+)
+def test_decimal_text_is_plain_digits_and_one_point(field: str, raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Measures.model_validate({field: raw})
+    assert caught.value.errors()[0]["loc"] == (field,)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("12", "12"), ("12.5", "12.5"), ("0.50", "0.50"), (".5", "0.5"), ("5.", "5"), ("007", "7")],
+)
+def test_plain_decimal_text_and_json_numbers_are_accepted(raw: str, expected: str) -> None:
+    for value in (raw, float(raw)):
+        assert Measures.model_validate({"amount": value, "quantity": value}).amount == Decimal(
+            expected
+        )
+    assert Measures.model_validate({"quantity": 1e-3}).quantity == Decimal("0.001")
+    assert Measures.model_validate({"amount": 12}).amount == Decimal(12)
 
 
 def test_currency_codes_are_upper_cased_and_checked() -> None:
@@ -78,6 +145,95 @@ def test_check_minor_unit_refuses_fractions_the_currency_does_not_have() -> None
     with pytest.raises(InvalidField) as caught:
         check_minor_unit(Decimal("1000.50"), "JPY", "amount")
     assert caught.value.detail[0]["field"] == "amount"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("1001.50", "EUR", "1001.50"),
+        ("1001", "EUR", "1001.00"),
+        ("0", "EUR", "0.00"),
+        ("-12.3", "USD", "-12.30"),
+        ("1001.00", "JPY", "1001"),
+        ("1001", "JPY", "1001"),
+        ("-0.00", "JPY", "0"),
+        ("-7.00", "KRW", "-7"),
+        ("1001.50", "JPY", "1001.50"),  # finer than a yen (stored before the rule): not hidden
+        ("999999999999.99", None, "999999999999.99"),
+        ("12", None, "12.00"),
+    ],
+)
+def test_amounts_are_shown_with_the_decimals_of_their_currency(
+    amount: str, currency: str | None, expected: str
+) -> None:
+    assert format_money(Decimal(amount), currency) == expected
+
+
+def test_grouped_amounts_for_print() -> None:
+    assert format_money(Decimal("1234567.5"), "EUR", grouping=True) == "1,234,567.50"
+    assert format_money(Decimal("1234567"), "JPY", grouping=True) == "1,234,567"
+
+
+class Line(BaseModel):
+    price: MoneyOut
+    quantity: Decimal
+
+
+class Invoice(InCurrency):
+    currency: str
+    total: MoneyOut
+    lines: list[Line]
+    payments: list["Payment"] = []
+
+
+class Payment(InCurrency):
+    currency: str
+    amount: MoneyOut
+
+
+class Report(BaseModel):
+    rows: list[Invoice]
+    totals: MoneyByCurrency
+
+
+def test_a_model_shows_its_amounts_and_its_childrens_in_its_currency() -> None:
+    line = Line(price=Decimal("1001.00"), quantity=Decimal("1.5"))
+    report = Report(
+        rows=[
+            Invoice(currency="JPY", total=Decimal("1502.00"), lines=[line]),
+            Invoice(
+                currency="EUR",
+                total=Decimal("10"),
+                lines=[line],
+                payments=[Payment(currency="EUR", amount=Decimal("2.5"))],
+            ),
+        ],
+        totals={"JPY": Decimal("1502.00"), "EUR": Decimal("10")},
+    )
+    assert report.model_dump(mode="json") == {
+        "rows": [
+            {
+                "currency": "JPY",
+                "total": "1502",
+                "lines": [{"price": "1001", "quantity": "1.5"}],
+                "payments": [],
+            },
+            {
+                "currency": "EUR",
+                "total": "10.00",
+                "lines": [{"price": "1001.00", "quantity": "1.5"}],
+                "payments": [{"currency": "EUR", "amount": "2.50"}],
+            },
+        ],
+        "totals": {"JPY": "1502", "EUR": "10.00"},
+    }
+    # Outside any currency: two decimals. Python mode keeps the Decimals.
+    assert line.model_dump(mode="json") == {"price": "1001.00", "quantity": "1.5"}
+    assert report.model_dump()["rows"][0]["total"] == Decimal("1502.00")
+    # The JSON schema of a response is unchanged: amounts are strings.
+    schema = Invoice.model_json_schema(mode="serialization")
+    assert schema["properties"]["total"]["type"] == "string"
+    assert set(schema["required"]) >= {"currency", "total", "lines"}
 
 
 class Happened(BaseModel):

@@ -11,8 +11,11 @@ from sqlalchemy import (
     Numeric,
     Sequence,
     Text,
+    inspect,
+    select,
     text,
 )
+from sqlalchemy.orm import column_property
 from sqlmodel import Field
 
 from tb_platform.columns import MONEY, created_at_field, string_enum, updated_at_field
@@ -169,6 +172,16 @@ class MaintenanceLog(TableModel, table=True):
     created_by: str = Field(max_length=100)
     created_at: dt.datetime | None = created_at_field()
     updated_at: dt.datetime | None = updated_at_field()
+
+
+# ``log.currency``: the asset's, read with the log (a correlated subquery, not a column), so that
+# a cost shown on its own knows how many decimals it has.
+inspect(MaintenanceLog).add_property(
+    "currency",
+    column_property(
+        select(Asset.currency).where(Asset.id == MaintenanceLog.asset_id).scalar_subquery()
+    ),
+)
 
 
 class DepreciationEntry(TableModel, table=True):

@@ -4,9 +4,16 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tb_platform.money import Currency, Money, decimal_type
+from tb_platform.money import (
+    Currency,
+    InCurrency,
+    Money,
+    MoneyByCurrency,
+    MoneyOut,
+    decimal_type,
+)
 from tb_platform.schemas import InputModel, PatchModel
-from tb_platform.types import Id, PastUtcDatetime, trimmed
+from tb_platform.types import BusinessDate, Id, PastUtcDatetime, trimmed
 
 from ..models import AssetStatus, MaintenanceKind
 from ..services.depreciation import DepreciationMethod
@@ -32,7 +39,7 @@ class AssetCreate(InputModel):
     serial_number: Serial | None = None
     category_id: Id
     location: Location | None = None
-    purchase_date: dt.date
+    purchase_date: BusinessDate
     purchase_cost: Money
     salvage_value: Money | None = Field(
         default=None, description="Default: cost x the category's salvage percent"
@@ -69,7 +76,7 @@ class AssetUpdate(PatchModel):
     serial_number: Serial | None = None
     category_id: Id | None = None
     location: Location | None = None
-    purchase_date: dt.date | None = None
+    purchase_date: BusinessDate | None = None
     purchase_cost: Money | None = None
     salvage_value: Money | None = None
     currency: Currency | None = None
@@ -82,7 +89,9 @@ class AssetUpdate(PatchModel):
     )
 
 
-class AssetPublic(BaseModel):
+class AssetPublic(InCurrency):
+    """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -93,21 +102,21 @@ class AssetPublic(BaseModel):
     status: AssetStatus
     location: str | None
     purchase_date: dt.date
-    purchase_cost: Decimal
-    salvage_value: Decimal
+    purchase_cost: MoneyOut
+    salvage_value: MoneyOut
     currency: str
     useful_life_months: int
     depreciation_method: DepreciationMethod
     declining_rate: Decimal | None
     assigned_employee_id: int | None
     notes: str | None
-    book_value: Decimal | None = None
-    accumulated_depreciation: Decimal | None = None
+    book_value: MoneyOut | None = None
+    accumulated_depreciation: MoneyOut | None = None
     disposal_date: dt.date | None
-    disposal_proceeds: Decimal | None
+    disposal_proceeds: MoneyOut | None
     disposal_reason: str | None
-    book_value_at_disposal: Decimal | None
-    gain_loss: Decimal | None
+    book_value_at_disposal: MoneyOut | None
+    gain_loss: MoneyOut | None
     created_by: str
     updated_by: str
     created_at: dt.datetime
@@ -137,7 +146,7 @@ class AssignmentPublic(BaseModel):
 
 
 class DisposeBody(InputModel):
-    date: dt.date
+    date: BusinessDate
     proceeds: Money
     reason: Annotated[str, trimmed(500)]
 
@@ -149,16 +158,16 @@ class MaintenanceCreate(InputModel):
     cost: Money = Decimal(0)
     started_at: PastUtcDatetime | None = None
     completed_at: PastUtcDatetime | None = None
-    next_due_date: dt.date | None = None
+    next_due_date: BusinessDate | None = None
 
 
 class MaintenanceComplete(InputModel):
     completed_at: PastUtcDatetime | None = None
     cost: Money | None = None
-    next_due_date: dt.date | None = None
+    next_due_date: BusinessDate | None = None
 
 
-class MaintenancePublic(BaseModel):
+class MaintenancePublic(InCurrency):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -166,7 +175,8 @@ class MaintenancePublic(BaseModel):
     kind: MaintenanceKind
     description: str
     vendor: str | None
-    cost: Decimal
+    currency: str = Field(description="The asset's")
+    cost: MoneyOut
     started_at: dt.datetime
     completed_at: dt.datetime | None
     next_due_date: dt.date | None
@@ -189,12 +199,12 @@ class SchedulePeriod(BaseModel):
     period: str
     period_start: dt.date
     period_end: dt.date
-    depreciation_amount: Decimal
-    accumulated_depreciation: Decimal
-    book_value: Decimal
+    depreciation_amount: MoneyOut
+    accumulated_depreciation: MoneyOut
+    book_value: MoneyOut
 
 
-class Schedule(BaseModel):
+class Schedule(InCurrency):
     asset_id: int
     method: DepreciationMethod
     currency: str
@@ -202,12 +212,12 @@ class Schedule(BaseModel):
     total: int
 
 
-class BookValue(BaseModel):
+class BookValue(InCurrency):
     asset_id: int
     at: dt.date
     currency: str
-    book_value: Decimal
-    accumulated_depreciation: Decimal
+    book_value: MoneyOut
+    accumulated_depreciation: MoneyOut
 
 
 class CategoryCount(BaseModel):
@@ -220,8 +230,8 @@ class AssetSummary(BaseModel):
     total_assets: int
     by_status: dict[AssetStatus, int]
     by_category: list[CategoryCount]
-    total_purchase_cost: dict[str, Decimal]
-    total_book_value: dict[str, Decimal]
+    total_purchase_cost: MoneyByCurrency
+    total_book_value: MoneyByCurrency
 
 
 class ImportResult(BaseModel):

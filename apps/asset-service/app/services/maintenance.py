@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.money import check_minor_unit
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 
 from ..models import Asset, AssetStatus, MaintenanceLog
@@ -29,6 +30,7 @@ async def open_log(
             f"Asset {asset.asset_tag} is {asset.status}; it is no longer maintained",
             code="asset_out_of_service",
         )
+    check_minor_unit(data.cost, asset.currency, "cost")
     started_at = data.started_at or dt.datetime.now(dt.UTC)
     if data.completed_at is not None:
         if data.completed_at < started_at:
@@ -79,6 +81,8 @@ async def complete_log(
     completed_at = data.completed_at or dt.datetime.now(dt.UTC)
     if completed_at < log.started_at:
         raise InvalidField("completed_at", "Cannot be before started_at")
+    if data.cost is not None:
+        check_minor_unit(data.cost, asset.currency, "cost")
     log.completed_at = completed_at
     if data.cost is not None:
         log.cost = data.cost

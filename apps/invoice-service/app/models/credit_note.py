@@ -1,12 +1,14 @@
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, inspect, select
+from sqlalchemy.orm import column_property
 from sqlmodel import Field, Relationship
 
 from tb_platform.columns import created_at_field
 
 from ..db import TableModel
 from ._types import MONEY, PERCENT, QUANTITY, dt
+from .invoice import Invoice
 
 
 class CreditNote(TableModel, table=True):
@@ -43,6 +45,15 @@ class CreditNote(TableModel, table=True):
     lines: list["CreditNoteLine"] = Relationship(
         sa_relationship_kwargs={"lazy": "raise", "order_by": "CreditNoteLine.id"}
     )
+
+
+# ``note.currency``: the invoice's, read with the note (see Payment.currency).
+inspect(CreditNote).add_property(
+    "currency",
+    column_property(
+        select(Invoice.currency).where(Invoice.id == CreditNote.invoice_id).scalar_subquery()
+    ),
+)
 
 
 class CreditNoteLine(TableModel, table=True):

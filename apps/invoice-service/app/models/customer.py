@@ -1,4 +1,6 @@
-from sqlalchemy import CheckConstraint, Column, Integer, String
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, func, literal_column
 from sqlmodel import Field
 
 from tb_platform.columns import created_at_field, updated_at_field
@@ -28,3 +30,18 @@ class Customer(TableModel, table=True):
     )
     created_at: dt.datetime | None = created_at_field()
     updated_at: dt.datetime | None = updated_at_field()
+
+
+def tax_id_key(value: Any) -> Any:
+    """A tax id as it is compared: without whitespace, upper-cased ("de 811 907 980" is
+    "DE811907980"). SQL, so that lookups match the unique index below expression for expression
+    (the constants are inlined, not bound)."""
+    return func.upper(
+        func.regexp_replace(
+            value, literal_column("'\\s'"), literal_column("''"), literal_column("'g'")
+        )
+    )
+
+
+# One customer per tax id, however it is spelled (customers without one: NULLs never clash).
+Index("uq_customers_tax_id_key", tax_id_key(Customer.__table__.c.tax_id), unique=True)  # type: ignore[attr-defined]

@@ -8,7 +8,10 @@ from sqlalchemy import (
     Integer,
     PrimaryKeyConstraint,
     String,
+    inspect,
+    select,
 )
+from sqlalchemy.orm import column_property
 from sqlmodel import Field
 
 from tb_platform.columns import created_at_field
@@ -16,6 +19,7 @@ from tb_platform.columns import created_at_field
 from ..db import TableModel
 from ._types import MONEY, dt
 from .enums import PaymentKind, PaymentMethod, string_enum
+from .invoice import Invoice
 
 
 class Payment(TableModel, table=True):
@@ -61,6 +65,16 @@ class Payment(TableModel, table=True):
     )
     created_by: str = Field(max_length=100)
     created_at: dt.datetime | None = created_at_field()
+
+
+# ``payment.currency``: the invoice's, read with the payment (a correlated subquery, not a
+# column), so that a payment shown on its own knows how many decimals its amount has.
+inspect(Payment).add_property(
+    "currency",
+    column_property(
+        select(Invoice.currency).where(Invoice.id == Payment.invoice_id).scalar_subquery()
+    ),
+)
 
 
 class PaymentIdempotencyKey(TableModel, table=True):

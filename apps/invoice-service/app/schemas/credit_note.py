@@ -2,11 +2,11 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tb_platform.money import Percent, PositiveMoney
+from tb_platform.money import InCurrency, Percent, PositiveMoney
 from tb_platform.schemas import InputModel
 from tb_platform.types import Id
 
-from .common import Amount, Quantity, Reason
+from .common import Amount, DecimalText, Quantity, Reason
 
 MAX_CREDIT_LINES = 500
 
@@ -29,25 +29,28 @@ class CreditNoteCreate(InputModel):
 
 
 class CreditNoteLinePublic(BaseModel):
+    """A line of a credit note, in the currency of its note."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     line_id: int | None
     description: str
-    quantity: Amount | None
+    quantity: DecimalText | None
     unit_price: Amount | None
-    tax_rate: Amount
+    tax_rate: DecimalText
     net_amount: Amount
     tax_amount: Amount
     total: Amount
 
 
-class CreditNotePublic(BaseModel):
+class CreditNotePublic(InCurrency):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     number: str
     invoice_id: int
+    currency: str = Field(description="The invoice's")
     issue_date: dt.date
     reason: str
     lines: list[CreditNoteLinePublic]

@@ -5,12 +5,12 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tb_platform.money import Currency, Money, Percent
+from tb_platform.money import Currency, InCurrency, Money, Percent
 from tb_platform.schemas import InputModel, PatchModel
-from tb_platform.types import Id, trimmed
+from tb_platform.types import BusinessDate, Id, trimmed
 
 from ..models import InvoiceStatus
-from .common import Amount, Quantity, Reason
+from .common import Amount, DecimalText, Quantity, Reason
 from .credit_note import CreditNotePublic
 from .payment import PaymentPublic
 
@@ -29,8 +29,8 @@ class LineInput(InputModel):
 
 class InvoiceCreate(InputModel):
     customer_id: Id
-    issue_date: dt.date | None = Field(default=None, description="Today (UTC) when absent")
-    due_date: dt.date | None = Field(
+    issue_date: BusinessDate | None = Field(default=None, description="Today (UTC) when absent")
+    due_date: BusinessDate | None = Field(
         default=None, description="Issue date + the customer's payment terms when absent"
     )
     currency: Currency | None = Field(default=None, description="The customer's when absent")
@@ -45,8 +45,8 @@ class InvoiceUpdate(PatchModel):
     )
 
     customer_id: Id | None = None
-    issue_date: dt.date | None = None
-    due_date: dt.date | None = None
+    issue_date: BusinessDate | None = None
+    due_date: BusinessDate | None = None
     currency: Currency | None = None
     notes: Notes | None = None
     employee_id: Id | None = None
@@ -60,21 +60,23 @@ class VoidRequest(InputModel):
 
 
 class LinePublic(BaseModel):
+    """A line of an invoice, in the invoice's currency."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     position: int
     description: str
-    quantity: Amount
+    quantity: DecimalText
     unit_price: Amount
-    discount_percent: Amount
-    tax_rate: Amount
+    discount_percent: DecimalText
+    tax_rate: DecimalText
     net_amount: Amount
     tax_amount: Amount
     total: Amount
 
 
-class InvoicePublic(BaseModel):
+class InvoicePublic(InCurrency):
     model_config = ConfigDict(from_attributes=True)
 
     id: int

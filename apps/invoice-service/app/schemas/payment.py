@@ -1,16 +1,16 @@
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from tb_platform.money import PositiveMoney
+from tb_platform.money import InCurrency, PositiveMoney
 from tb_platform.schemas import InputModel
 from tb_platform.types import PastUtcDatetime, trimmed
 
 from ..models import PaymentKind, PaymentMethod
-from .common import Amount, NotBefore1900
+from .common import Amount
 
-PaidAt = Annotated[PastUtcDatetime, NotBefore1900]
+PaidAt = PastUtcDatetime
 
 
 class PaymentCreate(InputModel):
@@ -20,12 +20,13 @@ class PaymentCreate(InputModel):
     reference: Annotated[str, trimmed(200)] | None = None
 
 
-class PaymentPublic(BaseModel):
+class PaymentPublic(InCurrency):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     invoice_id: int
     kind: PaymentKind
+    currency: str = Field(description="The invoice's")
     amount: Amount
     paid_at: dt.datetime
     method: PaymentMethod

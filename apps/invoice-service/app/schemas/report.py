@@ -2,12 +2,14 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from .common import Amount
+from tb_platform.money import InCurrency
+
+from .common import Amount, DecimalText
 
 
-class TaxRecordSum(BaseModel):
+class TaxRecordSum(InCurrency):
     currency: str
-    tax_rate: Amount
+    tax_rate: DecimalText
     taxable_amount: Amount
     tax_amount: Amount
     records: int
@@ -18,14 +20,14 @@ class TaxRecordSums(BaseModel):
     total: int
 
 
-class CurrencyTotals(BaseModel):
+class CurrencyTotals(InCurrency):
     currency: str
     invoiced: Amount
     collected: Amount
     outstanding: Amount
 
 
-class MonthTotals(BaseModel):
+class MonthTotals(InCurrency):
     month: str = Field(description="YYYY-MM")
     currency: str
     invoiced: Amount
@@ -38,7 +40,7 @@ class Summary(BaseModel):
     totals: list[CurrencyTotals]
 
 
-class AgingRow(BaseModel):
+class AgingRow(InCurrency):
     currency: str
     current: Amount
     days_1_30: Amount

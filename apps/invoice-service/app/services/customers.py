@@ -1,6 +1,7 @@
 """Customers: the people and companies invoices are addressed to."""
 
 from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, NotFound
@@ -8,6 +9,7 @@ from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
 
 from ..models import Customer, Invoice
+from ..models.customer import tax_id_key
 from ..schemas.customer import CustomerCreate, CustomerUpdate
 
 CUSTOMER_SORTING = Sorting(
@@ -39,23 +41,60 @@ async def list_customers(
     return await paginate(session, statement, params=params, sorting=CUSTOMER_SORTING)
 
 
-async def create_customer(session: AsyncSession, *, data: CustomerCreate) -> Customer:
-    customer = Customer(**data.model_dump())
-    session.add(customer)
-    await session.flush()
+async def _refuse_duplicate_tax_id(
+    session: AsyncSession, *, tax_id: str | None, customer_id: int | None = None
+) -> None:
+    """409 ``duplicate_tax_id`` naming the customer that already has ``tax_id`` (compared
+    without whitespace, case-insensitively). The same email is fine: one buyer may buy for two
+    companies, but a tax id is one company."""
+    if tax_id is None:
+        return
+    statement = select(Customer.id, Customer.name).where(
+        tax_id_key(Customer.tax_id) == tax_id_key(tax_id)
+    )
+    if customer_id is not None:
+        statement = statement.where(Customer.id != customer_id)
+    existing = (await session.execute(statement.limit(1))).first()
+    if existing is not None:
+        existing_id, name = existing
+        raise Conflict(
+            f"Customer {existing_id} ({name}) already has tax id {tax_id}",
+            code="duplicate_tax_id",
+            extra={"existing_customer": {"id": existing_id, "name": name}},
+        )
+
+
+async def _save(session: AsyncSession, customer: Customer) -> Customer:
+    """Write the customer. The unique index on the tax id is the backstop for two requests that
+    both passed the check at once: the loser is answered like the check would have answered."""
+    # Read before the savepoint: its rollback expires what it changed.
+    tax_id, customer_id = customer.tax_id, customer.id
+    try:
+        async with session.begin_nested():
+            session.add(customer)
+            await session.flush()
+    except IntegrityError:
+        await _refuse_duplicate_tax_id(session, tax_id=tax_id, customer_id=customer_id)
+        raise
     await session.refresh(customer)
     return customer
+
+
+async def create_customer(session: AsyncSession, *, data: CustomerCreate) -> Customer:
+    await _refuse_duplicate_tax_id(session, tax_id=data.tax_id)
+    return await _save(session, Customer(**data.model_dump()))
 
 
 async def update_customer(
     session: AsyncSession, *, customer: Customer, changes: CustomerUpdate
 ) -> Customer:
     """Change some fields. Invoices keep the currency and due dates they were written with."""
-    for field, value in changes.changes().items():
+    values = changes.changes()
+    if values.get("tax_id") is not None:
+        await _refuse_duplicate_tax_id(session, tax_id=values["tax_id"], customer_id=customer.id)
+    for field, value in values.items():
         setattr(customer, field, value)
-    await session.flush()
-    await session.refresh(customer)
-    return customer
+    return await _save(session, customer)
 
 
 async def delete_customer(session: AsyncSession, *, customer: Customer) -> None:

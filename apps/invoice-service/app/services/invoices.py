@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.money import check_minor_unit, minor_unit
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
 
@@ -177,6 +178,7 @@ def _new_lines(invoice: Invoice, lines: Sequence[LineInput]) -> list[LineItem]:
     assert invoice.id is not None
     rows: list[LineItem] = []
     for index, line in enumerate(lines):
+        check_minor_unit(line.unit_price, invoice.currency, ["lines", index, "unit_price"])
         amounts = _amounts(line, invoice.currency, index)
         rows.append(
             LineItem(
@@ -253,7 +255,16 @@ async def update_invoice(
         await session.execute(delete(LineItem).where(LineItem.invoice_id == invoice.id))  # type: ignore[arg-type]
         session.add_all(_new_lines(invoice, changes.lines))
     elif "currency" in values:
-        # Amounts are rounded to the currency's minor unit: recompute them for the new one.
+        # Amounts are rounded to the currency's minor unit: recompute them for the new one, whose
+        # minor unit the prices must be whole numbers of (no cents in yen).
+        unit = minor_unit(invoice.currency)
+        for line in invoice.lines:
+            if line.unit_price % unit:
+                raise InvalidField(
+                    "currency",
+                    f"line {line.position}'s unit price {line.unit_price} has fractions"
+                    f" {invoice.currency} does not have (below {unit}); send new lines with it",
+                )
         amounts = []
         for index, line in enumerate(invoice.lines):
             line_amounts_ = _amounts(line, invoice.currency, index)

@@ -10,6 +10,8 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from tb_platform.money import format_money
+
 from ..core.config import InvoiceSettings
 from ..models import Invoice, InvoiceStatus
 from .invoices import tax_by_rate
@@ -44,8 +46,13 @@ def latin1(text: object) -> str:
     return value.encode("latin-1", errors="replace").decode("latin-1")
 
 
+def _amount(amount: Decimal, currency: str) -> str:
+    """With the currency's decimals and thousands separators: 1,234.50 (EUR), 1,235 (JPY)."""
+    return format_money(amount, currency, grouping=True)
+
+
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    return f"{_amount(amount, currency)} {currency}"
 
 
 class _InvoicePDF(FPDF):
@@ -162,12 +169,12 @@ def render_invoice(invoice: Invoice, settings: InvoiceSettings) -> bytes:
                 str(line.position),
                 line.description,
                 f"{line.quantity.normalize():f}",
-                f"{line.unit_price:,.2f}",
+                _amount(line.unit_price, currency),
                 f"{line.discount_percent}",
                 f"{line.tax_rate}",
-                f"{line.net_amount:,.2f}",
-                f"{line.tax_amount:,.2f}",
-                f"{line.total:,.2f}",
+                _amount(line.net_amount, currency),
+                _amount(line.tax_amount, currency),
+                _amount(line.total, currency),
             ]
             for line in invoice.lines
         ],

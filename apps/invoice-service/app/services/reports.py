@@ -1,14 +1,30 @@
-"""Reports computed by the database (GROUP BY), never by loading every row."""
+"""Reports computed by the database (GROUP BY), never by loading every row.
+
+A report up to a date is what was true on that date: it counts the invoices issued and the
+payments, refunds, credit notes and voids recorded on or before it, whatever happened since.
+"""
 
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, String, case, cast, func, literal, literal_column, select
+from sqlalchemy import (
+    Numeric,
+    String,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..models import OPEN_STATUSES, POSTED_STATUSES, CreditNote, Invoice, Payment, TaxRecord
+from ..models import POSTED_STATUSES, CreditNote, Invoice, InvoiceStatus, Payment, TaxRecord
 from ..schemas.report import (
     Aging,
     AgingRow,
@@ -80,59 +96,137 @@ def _month(column: Any) -> Any:
     )
 
 
+def _end_of(day: dt.date) -> dt.datetime | None:
+    """The first instant (UTC) after ``day``; None after 9999-12-31."""
+    try:
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    except OverflowError:
+        return None
+
+
+def _on_days(column: Any, date_from: dt.date | None, date_to: dt.date | None) -> list[Any]:
+    """A timestamp within the UTC days ``date_from`` … ``date_to`` (inclusive), as a range the
+    column's index can serve."""
+    conditions = []
+    if date_from is not None:
+        conditions.append(column >= dt.datetime.combine(date_from, dt.time.min, tzinfo=dt.UTC))
+    end = _end_of(date_to) if date_to is not None else None
+    if end is not None:
+        conditions.append(column < end)
+    return conditions
+
+
+# An issued invoice that was voided later (a voided draft never had a number).
+_VOIDED_AFTER_ISSUE = and_(Invoice.status == InvoiceStatus.VOID, Invoice.number.is_not(None))  # type: ignore[union-attr]
+
+
+def _invoices_at(as_of: dt.date | None) -> Subquery:
+    """Every invoice issued by the end of ``as_of`` (``None``: now), voided since or not, with
+    its ``total`` and its ``balance`` then: what was still due on it, 0 once voided.
+
+    What was due then is what is due now (``balance_due`` = total - credit notes - payments,
+    refunds included) plus the payments made and the credit notes dated after ``as_of``: only
+    those are summed (GROUP BY, through their date indexes), not every payment ever made.
+    """
+    issued = or_(Invoice.status.in_(POSTED_STATUSES), _VOIDED_AFTER_ISSUE)  # type: ignore[attr-defined]
+    columns = (
+        Invoice.id,
+        Invoice.currency,
+        Invoice.issue_date,
+        Invoice.due_date,
+        Invoice.total,
+    )
+    if as_of is None:
+        balance = case((Invoice.status == InvoiceStatus.VOID, 0), else_=Invoice.balance_due)
+        return select(*columns, balance.label("balance")).where(issued).subquery("invoices_at")
+    end = _end_of(as_of)
+    paid_since = (
+        select(Payment.invoice_id, func.sum(Payment.amount).label("amount"))
+        .where(Payment.paid_at >= end if end is not None else literal(False))
+        .group_by(Payment.invoice_id)
+        .subquery("paid_since")
+    )
+    credited_since = (
+        select(CreditNote.invoice_id, func.sum(CreditNote.total).label("amount"))
+        .where(CreditNote.issue_date > as_of)
+        .group_by(CreditNote.invoice_id)
+        .subquery("credited_since")
+    )
+    voided_by_then = and_(
+        Invoice.status == InvoiceStatus.VOID,
+        Invoice.voided_at < end if end is not None else literal(True),  # type: ignore[operator]
+    )
+    balance = case(
+        (voided_by_then, 0),
+        else_=Invoice.balance_due
+        + func.coalesce(paid_since.c.amount, 0)
+        + func.coalesce(credited_since.c.amount, 0),
+    )
+    return (
+        select(*columns, balance.label("balance"))
+        .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
+        .outerjoin(credited_since, credited_since.c.invoice_id == Invoice.id)
+        .where(issued, Invoice.issue_date <= as_of)
+        .subquery("invoices_at")
+    )
+
+
 async def summary(
     session: AsyncSession, *, date_from: dt.date | None, date_to: dt.date | None
 ) -> Summary:
-    """Per month and currency: invoiced (less credit notes), collected (less refunds), and what
-    is still outstanding today on the invoices issued that month. No currency conversion."""
-    totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
-        lambda: {"invoiced": ZERO, "collected": ZERO, "outstanding": ZERO}
-    )
+    """Per month and currency: invoiced (less credit notes and voids), collected (less refunds),
+    and what was still outstanding at the end of the range (``date_to``; now when absent) on the
+    invoices issued that month. No currency conversion. One query."""
+    zero = literal(0, Numeric(14, 2))
 
-    invoice_month = _month(Invoice.issue_date).label("month")
-    invoiced = (
-        select(
-            invoice_month,
-            Invoice.currency,
-            func.sum(Invoice.total),
-            func.sum(Invoice.balance_due).filter(Invoice.status.in_(OPEN_STATUSES)),  # type: ignore[attr-defined]
-        )
-        .where(
-            Invoice.status.in_(POSTED_STATUSES),  # type: ignore[attr-defined]
-            *_in_range(Invoice.issue_date, date_from, date_to),
-        )
-        .group_by(invoice_month, Invoice.currency)
-    )
-    for month, currency, total, outstanding in (await session.execute(invoiced)).all():
-        entry = totals[(month, currency)]
-        entry["invoiced"] += _money(total)
-        entry["outstanding"] += _money(outstanding)
+    def per_month(
+        month: Any, currency: Any, invoiced: Any, collected: Any, outstanding: Any
+    ) -> Any:
+        month = _month(month)
+        return select(
+            month.label("month"),
+            currency.label("currency"),
+            func.sum(invoiced).label("invoiced"),
+            func.sum(collected).label("collected"),
+            func.sum(outstanding).label("outstanding"),
+        ).group_by(month, currency)
 
-    note_month = _month(CreditNote.issue_date).label("month")
-    credited = (
-        select(note_month, Invoice.currency, func.sum(CreditNote.total))
+    invoices = _invoices_at(date_to)
+    parts = union_all(
+        per_month(
+            invoices.c.issue_date, invoices.c.currency, invoices.c.total, zero, invoices.c.balance
+        ).where(*_in_range(invoices.c.issue_date, date_from, None)),
+        per_month(Invoice.voided_at, Invoice.currency, -Invoice.total, zero, zero).where(
+            _VOIDED_AFTER_ISSUE, *_on_days(Invoice.voided_at, date_from, date_to)
+        ),
+        per_month(CreditNote.issue_date, Invoice.currency, -CreditNote.total, zero, zero)
         .join(Invoice, Invoice.id == CreditNote.invoice_id)
-        .where(*_in_range(CreditNote.issue_date, date_from, date_to))
-        .group_by(note_month, Invoice.currency)
-    )
-    for month, currency, total in (await session.execute(credited)).all():
-        totals[(month, currency)]["invoiced"] -= _money(total)
-
-    # paid_at is a timestamptz; the session's time zone is UTC, so months are UTC months.
-    paid_day = cast(Payment.paid_at, Date)
-    payment_month = _month(Payment.paid_at).label("month")
-    collected = (
-        select(payment_month, Invoice.currency, func.sum(Payment.amount))
+        .where(*_in_range(CreditNote.issue_date, date_from, date_to)),
+        # paid_at is a timestamptz; the session's time zone is UTC, so months are UTC months.
+        per_month(Payment.paid_at, Invoice.currency, zero, Payment.amount, zero)
         .join(Invoice, Invoice.id == Payment.invoice_id)
-        .where(*_in_range(paid_day, date_from, date_to))
-        .group_by(payment_month, Invoice.currency)
+        .where(*_on_days(Payment.paid_at, date_from, date_to)),
+    ).subquery("parts")
+    statement = (
+        select(
+            parts.c.month,
+            parts.c.currency,
+            func.sum(parts.c.invoiced),
+            func.sum(parts.c.collected),
+            func.sum(parts.c.outstanding),
+        )
+        .group_by(parts.c.month, parts.c.currency)
+        .order_by(parts.c.month, parts.c.currency)
     )
-    for month, currency, total in (await session.execute(collected)).all():
-        totals[(month, currency)]["collected"] += _money(total)
-
     items = [
-        MonthTotals(month=month, currency=currency, **values)
-        for (month, currency), values in sorted(totals.items())
+        MonthTotals(
+            month=month,
+            currency=currency,
+            invoiced=_money(invoiced),
+            collected=_money(collected),
+            outstanding=_money(outstanding),
+        )
+        for month, currency, invoiced, collected, outstanding in await session.execute(statement)
     ]
     by_currency: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: {"invoiced": ZERO, "collected": ZERO, "outstanding": ZERO}
@@ -162,28 +256,30 @@ BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus")
 
 
 async def aging(session: AsyncSession, *, as_of: dt.date) -> Aging:
-    """Outstanding balances of open invoices by days past due on ``as_of``, per currency."""
+    """What was outstanding at the end of ``as_of``, by days past due on that day, per currency.
+
+    Counts the invoices issued by then and not voided by then, less the payments (refunds
+    included) made and the credit notes dated by then: an invoice paid since still shows.
+    """
+    balances = _invoices_at(as_of)
     # Compared as dates rather than subtracted: asyncpg sends 9999-12-31 as 'infinity', which
     # PostgreSQL cannot subtract from.
+    due = balances.c.due_date
     bucket = case(
-        (Invoice.due_date >= as_of, literal("current", String)),
-        (Invoice.due_date >= _days_before(as_of, 30), literal("days_1_30", String)),
-        (Invoice.due_date >= _days_before(as_of, 60), literal("days_31_60", String)),
-        (Invoice.due_date >= _days_before(as_of, 90), literal("days_61_90", String)),
+        (due >= as_of, literal("current", String)),
+        (due >= _days_before(as_of, 30), literal("days_1_30", String)),
+        (due >= _days_before(as_of, 60), literal("days_31_60", String)),
+        (due >= _days_before(as_of, 90), literal("days_61_90", String)),
         else_=literal("days_90_plus", String),
     ).label("bucket")
-    open_invoices = (
-        select(Invoice.currency, bucket, Invoice.balance_due)
-        .where(
-            Invoice.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
-            Invoice.issue_date <= as_of,
-            Invoice.balance_due > 0,
-        )
-        .subquery()
+    outstanding = (
+        select(balances.c.currency, bucket, balances.c.balance)
+        .where(balances.c.balance > 0)
+        .subquery("outstanding")
     )
     statement = select(
-        open_invoices.c.currency, open_invoices.c.bucket, func.sum(open_invoices.c.balance_due)
-    ).group_by(open_invoices.c.currency, open_invoices.c.bucket)
+        outstanding.c.currency, outstanding.c.bucket, func.sum(outstanding.c.balance)
+    ).group_by(outstanding.c.currency, outstanding.c.bucket)
     rows: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(BUCKETS, ZERO))
     for currency, name, amount in (await session.execute(statement)).all():
         rows[currency][name] += _money(amount)

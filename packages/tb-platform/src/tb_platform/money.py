@@ -1,16 +1,30 @@
 """Money: exact decimals, ISO 4217 currencies, and rounding to a currency's minor unit.
 
-Amounts are ``Decimal`` in Python, ``NUMERIC(14, 2)`` in PostgreSQL and decimal strings in JSON
-(``"1234.50"``); numbers are accepted on input. Currencies whose minor unit is 3 decimals (BHD,
-KWD, …) are refused for now: the columns keep 2 decimals.
+Amounts are ``Decimal`` in Python, ``NUMERIC(14, 2)`` in PostgreSQL and decimal strings in JSON,
+with the decimals of their currency (``"1234.50"`` EUR, ``"1235"`` JPY); numbers are accepted on
+input, and text only as plain decimals (``"1234.50"``: no ``1_000``, spaces, exponents or NaN).
+Currencies whose minor unit is 3 decimals (BHD, KWD, …) are refused for now: the columns keep 2
+decimals.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from .errors import InvalidField
 
@@ -57,6 +71,68 @@ def check_minor_unit(amount: Decimal, currency: str, field: str | list[str | int
         raise InvalidField(field, f"{currency} amounts have no fractions below {unit}")
 
 
+def format_money(amount: Decimal, currency: str | None = None, *, grouping: bool = False) -> str:
+    """``amount`` as text with the decimals of ``currency``: ``"1001.50"`` EUR, ``"1001"`` JPY
+    (two decimals without a currency); ``grouping`` adds thousands separators (``"1,001.50"``).
+
+    An amount finer than the currency's minor unit (a yen fraction stored before fractions were
+    refused) keeps its cents rather than being rounded out of sight.
+    """
+    unit = minor_unit(currency) if currency else CENT
+    shown = amount.quantize(unit) if amount % unit == 0 else amount.quantize(CENT)
+    if not shown:
+        shown = abs(shown)  # no "-0"
+    return f"{shown:,f}" if grouping else f"{shown:f}"
+
+
+# The currency of the response being written, for the amounts of models that do not carry one
+# (an invoice's lines are in the invoice's currency). Set by InCurrency while it serialises.
+_currency: ContextVar[str | None] = ContextVar("tb_platform_money_currency", default=None)
+
+
+@contextmanager
+def _amounts_in(currency: str | None) -> Iterator[None]:
+    token = _currency.set(currency)
+    try:
+        yield
+    finally:
+        _currency.reset(token)
+
+
+def _in_current_currency(amount: Decimal) -> str:
+    return format_money(amount, _currency.get())
+
+
+# An amount in a response: JSON text with the decimals of the currency of the nearest enclosing
+# InCurrency model (two decimals outside of one).
+MoneyOut = Annotated[
+    Decimal, PlainSerializer(_in_current_currency, return_type=str, when_used="json")
+]
+
+
+class InCurrency(BaseModel):
+    """A response model with a ``currency`` field: its MoneyOut amounts, and those of the models
+    nested in it, are written with that currency's decimals."""
+
+    # No return annotation on purpose: pydantic would take it as the schema of the output and
+    # the model's fields would vanish from the OpenAPI document.
+    @model_serializer(mode="wrap")
+    def _amounts_in_currency(self, handler: SerializerFunctionWrapHandler):
+        with _amounts_in(getattr(self, "currency", None) or _currency.get()):
+            return handler(self)
+
+
+def _by_currency(amounts: dict[str, Decimal]) -> dict[str, str]:
+    return {currency: format_money(amount, currency) for currency, amount in amounts.items()}
+
+
+# Totals keyed by currency code, each written with its currency's decimals.
+MoneyByCurrency = Annotated[
+    dict[str, Decimal],
+    PlainSerializer(_by_currency, return_type=dict[str, str], when_used="json"),
+]
+
+
 def _check_currency(value: str) -> str:
     code = value.strip().upper()
     if code in _THREE_DECIMALS:
@@ -70,12 +146,26 @@ def _check_currency(value: str) -> str:
 Currency = Annotated[str, AfterValidator(_check_currency)]
 
 
-def _no_float_noise(value: Any) -> Any:
-    # 0.1 as a JSON number is the float 0.1000000000000000055…; str() gives the intended "0.1".
-    if isinstance(value, float):
-        return str(value)
+# Decimal text as a bookkeeper writes it: digits with at most one point, an optional minus (so
+# that "-5" is told it must not be negative rather than that it is not a number). Decimal() would
+# also read "1_000", " 12 ", "1e3", "NaN", "+5" and non-ASCII digits; none is what was meant.
+_PLAIN_DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def _plain_decimal(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("must be a decimal number")
+    if isinstance(value, float):
+        # 0.1 as a JSON number is the float 0.1000000000000000055…; str() gives the intended
+        # "0.1" (and "1e+20" for a huge one, which the limits then refuse by size).
+        return Decimal(str(value))
+    if isinstance(value, str):
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise ValueError(
+                "must be a plain decimal such as 1234.50 (digits and one point; no spaces,"
+                " underscores, exponent or plus sign)"
+            )
+        return Decimal(value)
     return value
 
 
@@ -95,7 +185,7 @@ def _as_string(value: Decimal) -> str:
 # A non-negative amount with at most 2 decimals, serialised as a decimal string.
 Money = Annotated[
     Decimal,
-    BeforeValidator(_no_float_noise),
+    BeforeValidator(_plain_decimal),
     Field(ge=0, le=MONEY_MAX, max_digits=14, decimal_places=2),
     AfterValidator(_finite),
     PlainSerializer(_as_string, return_type=str, when_used="json"),
@@ -112,10 +202,10 @@ def decimal_type(
     le: Decimal | int | None = None,
     gt: Decimal | int | None = None,
 ) -> Any:
-    """A decimal input type (quantity, percent, rate) with the same JSON handling as Money."""
+    """A decimal input type (quantity, percent, rate) with the same input rules as Money."""
     return Annotated[
         Decimal,
-        BeforeValidator(_no_float_noise),
+        BeforeValidator(_plain_decimal),
         Field(max_digits=max_digits, decimal_places=decimal_places, ge=ge, le=le, gt=gt),
         AfterValidator(_finite),
         PlainSerializer(_as_string, return_type=str, when_used="json"),

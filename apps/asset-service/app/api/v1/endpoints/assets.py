@@ -1,4 +1,3 @@
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
@@ -8,7 +7,7 @@ from tb_platform.db import SessionDep
 from tb_platform.employees import require_active_employee
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id, SearchText
+from tb_platform.types import BusinessDate, Id, SearchText
 
 from ....core.config import SettingsDep
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
@@ -247,7 +246,7 @@ async def depreciation_schedule(asset: ReadableAsset, session: SessionDep) -> Sc
 async def book_value_at(
     asset: ReadableAsset,
     session: SessionDep,
-    at: Annotated[dt.date | None, Query(description="Day (default today)")] = None,
+    at: Annotated[BusinessDate | None, Query(description="Day (default today)")] = None,
 ) -> BookValue:
     """Book value on a day: a month's depreciation counts from the last day of its period."""
     assert asset.id is not None

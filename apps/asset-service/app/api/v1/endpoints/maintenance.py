@@ -5,7 +5,7 @@ from fastapi import APIRouter, Path, Query, status
 
 from tb_platform.db import SessionDep
 from tb_platform.paging import DEFAULT_LIMIT, MAX_LIMIT, ListParamsDep, Page
-from tb_platform.types import PG_INT_MAX
+from tb_platform.types import PG_INT_MAX, BusinessDate
 
 from ....core.permissions import ReadReports, WriteAssets
 from ....models import MaintenanceLog
@@ -32,7 +32,7 @@ def _public(log: MaintenanceLog) -> MaintenancePublic:
 async def maintenance_due(
     _: ReadReports,
     session: SessionDep,
-    before: Annotated[dt.date | None, Query(description="Default: today + 30 days")] = None,
+    before: Annotated[BusinessDate | None, Query(description="Default: today + 30 days")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=PG_INT_MAX)] = 0,
 ) -> Page[MaintenanceDue]:

@@ -1,4 +1,3 @@
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -7,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from tb_platform.db import SessionDep
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import Id, SearchText
+from tb_platform.types import BusinessDate, Id, SearchText
 
 from ....core.permissions import ReadInvoices, WriteInvoices
 from ....models import Invoice
@@ -42,8 +41,12 @@ async def list_invoices(
     customer_id: Annotated[Id | None, Query()] = None,
     overdue: Annotated[bool | None, Query()] = None,
     employee_id: Annotated[Id | None, Query()] = None,
-    issued_from: Annotated[dt.date | None, Query(description="Issue date from (inclusive)")] = None,
-    issued_to: Annotated[dt.date | None, Query(description="Issue date to (inclusive)")] = None,
+    issued_from: Annotated[
+        BusinessDate | None, Query(description="Issue date from (inclusive)")
+    ] = None,
+    issued_to: Annotated[
+        BusinessDate | None, Query(description="Issue date to (inclusive)")
+    ] = None,
     q: Annotated[
         SearchText | None, Query(description="Number, customer name or notes contains")
     ] = None,

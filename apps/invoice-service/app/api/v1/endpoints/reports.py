@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query
 
 from tb_platform.db import SessionDep
 from tb_platform.errors import InvalidField
+from tb_platform.types import BusinessDate
 
 from ....core.permissions import ReadReports
 from ....models import utc_today
@@ -13,8 +14,8 @@ from ....services import reports as service
 
 router = APIRouter(tags=["reports"])
 
-DateFrom = Annotated[dt.date | None, Query(alias="from", description="From (inclusive)")]
-DateTo = Annotated[dt.date | None, Query(alias="to", description="To (inclusive)")]
+DateFrom = Annotated[BusinessDate | None, Query(alias="from", description="From (inclusive)")]
+DateTo = Annotated[BusinessDate | None, Query(alias="to", description="To (inclusive)")]
 
 
 def _check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
@@ -45,7 +46,7 @@ async def invoice_summary(
 async def invoice_aging(
     _: ReadReports,
     session: SessionDep,
-    as_of: Annotated[dt.date | None, Query(description="Today (UTC) when absent")] = None,
+    as_of: Annotated[BusinessDate | None, Query(description="Today (UTC) when absent")] = None,
 ) -> Aging:
     """Outstanding balances by days past due: current, 1-30, 31-60, 61-90, 90+."""
     return await service.aging(session, as_of=as_of or utc_today())
