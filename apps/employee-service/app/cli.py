@@ -1,10 +1,10 @@
-"""``employee-service migrate | serve | create-admin | seed-demo``."""
+"""``employee-service migrate | serve | worker | create-admin | seed-demo``."""
 
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from tb_platform.cli import Command, ServiceCLI
+from tb_platform.cli import Command, ServiceCLI, worker_command
 from tb_platform.settings import ServiceSettings
 
 from .core.config import EmployeeSettings, get_settings
@@ -37,6 +37,7 @@ cli = ServiceCLI(
     alembic_dir=ALEMBIC_DIR,
     settings=get_settings,
     commands=[
+        worker_command("employee_service.worker:WORKER"),
         Command(
             name="create-admin",
             help="create (or reset) an admin login",

@@ -1,17 +1,42 @@
 """The employee service's ASGI application."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
 
 from .api.v1 import api_router
+from .core.cache import employee_cache
 from .core.config import EmployeeSettings, get_settings
+from .services.employee_cache import use_cache_in_handlers
+from .worker import WORKER
 
 
 def create_app(settings: EmployeeSettings | None = None) -> FastAPI:
-    return create_service_app(
-        settings=settings or get_settings(),
+    settings = settings or get_settings()
+    app = create_service_app(
+        settings=settings,
         title="TB ERP — employee service",
         description="Employees, departments, roles, attendance and the login identity.",
         routers=[api_router],
+        worker=WORKER,
     )
+    app.state.cache = employee_cache(settings)
+    # A dead-letter replay runs the event handlers here, in the API: they clean its cache.
+    use_cache_in_handlers(app.state.cache)
+    _close_cache_on_shutdown(app)
+    return app
+
+
+def _close_cache_on_shutdown(app: FastAPI) -> None:
+    platform_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        async with platform_lifespan(application):
+            yield
+        await application.state.cache.close()
+
+    app.router.lifespan_context = lifespan

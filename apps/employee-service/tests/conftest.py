@@ -1,11 +1,20 @@
-"""Fixtures: one migrated database per run, each test inside a rolled-back transaction."""
+"""Fixtures: one migrated database per run, each test inside a rolled-back transaction.
 
-from collections.abc import Callable
+The cache is the machine's Redis (TEST_REDIS_URL, default 127.0.0.1:6379) under a namespace of
+this run's own, whose keys are deleted at the end: the shared Redis is never flushed.
+"""
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 from employee_service.cli import ALEMBIC_DIR
 from employee_service.core.config import EmployeeSettings
@@ -13,6 +22,9 @@ from employee_service.main import create_app
 from tb_platform import migrations
 from tb_platform.testing import TokenFactory
 from tb_platform.testing.plugin import TEST_SECRET
+from tb_platform.uow import FrozenClock
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +38,41 @@ def settings(database_url: str) -> EmployeeSettings:
         argon2_time_cost=1,
         argon2_memory_cost_kib=1024,
         argon2_parallelism=1,
+        redis_url=REDIS_URL,
+        cache_namespace=f"tb-erp-test-{secrets.token_hex(6)}:employee-service",
     )
 
 
 @pytest.fixture(scope="session")
 def app_factory() -> Callable[[Any], FastAPI]:
     return create_app
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def app(settings: EmployeeSettings) -> AsyncIterator[FastAPI]:
+    """The app of the run (the plugin's, plus closing the cache and deleting the run's keys)."""
+    application = create_app(settings)
+    yield application
+    await application.state.cache.close()
+    await application.state.database.dispose()
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in redis.scan_iter(match=f"{settings.cache_namespace}:*")]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture
+def clock(app: FastAPI) -> Iterator[FrozenClock]:
+    """Stops the app's clock (what "now" and "today" are for its units of work) for one test."""
+    frozen = FrozenClock(dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC))
+    app.state.clock = frozen
+    try:
+        yield frozen
+    finally:
+        del app.state.clock
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tb_platform.testing import TokenFactory
+from tb_platform.uow import FrozenClock
 
 from .conftest import Factory
 
@@ -16,10 +17,6 @@ URL = "/api/v1/attendance"
 
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
-
-
-def today_utc() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def hours_between(start: str, end: str) -> Decimal:
@@ -66,14 +63,13 @@ async def terminate(client: httpx.AsyncClient, admin: dict[str, str], employee_i
 
 
 async def test_an_employee_checks_in_and_out_of_today(
-    client: httpx.AsyncClient, tokens: TokenFactory, make: Factory
+    client: httpx.AsyncClient, tokens: TokenFactory, make: Factory, clock: FrozenClock
 ) -> None:
     person = await make.employee()
     me = tokens.headers("employee", employee_id=person["id"])
+    started = clock.now()
 
-    before = dt.datetime.now(dt.UTC)
     checked_in = await check_in(client, me, note="on site")
-    after = dt.datetime.now(dt.UTC)
 
     assert checked_in.status_code == 201, checked_in.text
     day = checked_in.json()
@@ -82,19 +78,18 @@ async def test_an_employee_checks_in_and_out_of_today(
     assert day["note"] == "on site"
     assert day["check_out_at"] is None
     assert day["worked_hours"] is None
-    check_in_at = at(day["check_in_at"])
-    assert before - dt.timedelta(seconds=1) <= check_in_at <= after + dt.timedelta(seconds=1)
-    assert dt.date.fromisoformat(day["date"]) in {before.date(), after.date()}
+    assert at(day["check_in_at"]) == started
+    assert day["date"] == clock.today().isoformat()
 
+    clock.advance(dt.timedelta(hours=8, minutes=15))
     checked_out = await check_out(client, me)
 
     assert checked_out.status_code == 200, checked_out.text
     done = checked_out.json()
     assert done["id"] == day["id"]
     assert done["check_in_at"] == day["check_in_at"]
-    assert at(done["check_out_at"]) >= check_in_at
-    assert isinstance(done["worked_hours"], (int, float))  # a JSON number, not a string
-    assert done["worked_hours"] >= 0
+    assert at(done["check_out_at"]) == clock.now()
+    assert done["worked_hours"] == 8.25  # a JSON number, not a string
     assert done["note"] == "on site"  # kept when the check-out brings no note
 
     listed = await client.get(URL, headers=me)
@@ -445,12 +440,16 @@ async def test_a_recorded_day_must_be_consistent(
 
 
 async def test_only_hr_or_an_admin_records_a_day(
-    client: httpx.AsyncClient, tokens: TokenFactory, make: Factory, admin: dict[str, str]
+    client: httpx.AsyncClient,
+    tokens: TokenFactory,
+    make: Factory,
+    admin: dict[str, str],
+    clock: FrozenClock,
 ) -> None:
     person = await make.employee()
     me = tokens.headers("employee", employee_id=person["id"])
 
-    for day in ("2026-03-02", today_utc().isoformat()):
+    for day in ("2026-03-02", clock.today().isoformat()):
         refused = await record_day(client, me, person["id"], day, status="leave")
         assert_error(refused, 403, "forbidden")
     assert (await client.get(URL, headers=admin)).json()["total"] == 0

@@ -33,6 +33,14 @@ def _admins(url: str) -> list[tuple[str, str, bool]]:
         ).fetchall()
 
 
+def _events(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT type, payload->>'source' FROM employee_schema.outbox ORDER BY id"
+        ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
 def test_create_admin_creates_then_resets_one_login(migrated: str) -> None:
     assert main(["create-admin", "--email", "Boss@Corp.test", "--password", "first-password"]) == 0
     assert main(["create-admin", "--email", "boss@corp.test", "--password", "second-password"]) == 0
@@ -44,6 +52,11 @@ def test_create_admin_creates_then_resets_one_login(migrated: str) -> None:
     assert enabled is True
     assert password_hash.startswith("$argon2id$")
     assert PasswordHasher().verify(password_hash, "second-password")
+    # Each command is one unit of work, with the events of what it changed.
+    assert _events(migrated) == [
+        ("employee.created", "employee-service"),
+        ("employee.updated", "employee-service"),
+    ]
 
 
 def test_create_admin_refuses_bad_input(migrated: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,6 +64,7 @@ def test_create_admin_refuses_bad_input(migrated: str, capsys: pytest.CaptureFix
     assert main(["create-admin", "--email", "a@corp.test", "--password", "short"]) == 2
     assert "password" in capsys.readouterr().err
     assert _admins(migrated) == []
+    assert _events(migrated) == []
 
 
 def _counts(url: str) -> tuple[int, ...] | None:
@@ -78,6 +92,8 @@ def test_seed_demo_is_idempotent_and_gives_one_login_per_role(
     assert again == counts
     assert counts is not None
     assert counts[0] >= 5
+    created = [kind for kind, _ in _events(migrated) if kind == "employee.created"]
+    assert len(created) == counts[0]
     assert {r[0] for r in roles} == {
         "admin",
         "hr_manager",

@@ -39,10 +39,13 @@ def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
         for name in (
             "alembic_version",
             "attendance",
+            "dead_letters",
             "departments",
             "employee_roles",
             "employees",
+            "inbox",
             "login_failures",
+            "outbox",
             "roles",
         )
     }

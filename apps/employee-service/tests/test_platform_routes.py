@@ -28,6 +28,8 @@ async def test_openapi_describes_every_endpoint(client: httpx.AsyncClient) -> No
         "/api/v1/attendance/check-in",
         "/api/v1/attendance/check-out",
         "/api/v1/attendance/summary",
+        "/api/v1/events/dead",
+        "/api/v1/events/dead/{dead_letter_id}/replay",
     ]:
         assert path in paths, path
     assert "bearer" in str(spec["components"]["securitySchemes"]).lower()

@@ -1,5 +1,7 @@
-"""Loaders shared by the endpoints: an id in the path becomes a row the caller may see, or 404."""
+"""Dependencies shared by the endpoints: the unit of work, the cache, and the loaders that turn
+an id in the path into a row the caller may see, or 404."""
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path
@@ -7,14 +9,35 @@ from fastapi import Depends, Path
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound
 from tb_platform.types import PG_INT_MAX
+from tb_platform.uow import UnitOfWork, unit_of_work_dependency
 
+from ..core.cache import CacheDep
 from ..core.permissions import ReadEmployees, WriteEmployees
+from ..db.events import EVENTS
 from ..models import Department, Employee
 from ..services.departments import require_department
+from ..services.employee_cache import changed_employees, forget_employees
 from ..services.employees import require_employee
 
 EmployeeId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
 DepartmentId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
+
+_RequestUnitOfWork = Annotated[
+    UnitOfWork, Depends(unit_of_work_dependency(EVENTS), scope="function")
+]
+
+
+async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep) -> AsyncIterator[UnitOfWork]:
+    yield uow
+    # The commit the session dependency would make next, made here (it then finds nothing left
+    # to commit) so that the cached copies of the employees the unit changed are dropped after
+    # it and before the answer: dropped earlier, a concurrent read could put the old row back.
+    await uow.session.commit()
+    await forget_employees(cache, changed_employees(uow.events))
+
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
+"""The request's unit of work (its one session, the caller, the clock, the outbox)."""
 
 
 async def _readable_employee(

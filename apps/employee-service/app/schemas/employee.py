@@ -28,7 +28,7 @@ class EmployeeCreate(InputModel):
     job_title: JobTitle | None = None
     department_id: Id | None = None
     manager_id: Id | None = None
-    hire_date: BusinessDate = Field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    hire_date: BusinessDate | None = Field(default=None, description="Absent or null: today (UTC)")
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     password: Password | None = Field(default=None, description="Sets a login for the employee")
     roles: list[RoleName] = Field(default_factory=lambda: [RoleName.EMPLOYEE])

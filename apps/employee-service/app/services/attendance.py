@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
 from ..models import Attendance, AttendanceStatus, Employee, EmployeeStatus
 from ..schemas.attendance import AttendanceDay, MonthlySummary
@@ -43,13 +44,14 @@ async def _day(session: AsyncSession, employee_id: int, day: dt.date) -> Attenda
 
 
 async def check_in(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     employee: Employee,
     at: dt.datetime,
     status: AttendanceStatus,
     note: str | None,
 ) -> Attendance:
+    session = uow.session
     _ensure_active(employee)
     assert employee.id is not None
     existing = await _day(session, employee.id, at.date())
@@ -77,8 +79,9 @@ async def check_in(
 
 
 async def check_out(
-    session: AsyncSession, *, employee: Employee, at: dt.datetime, note: str | None
+    uow: UnitOfWork, *, employee: Employee, at: dt.datetime, note: str | None
 ) -> Attendance:
+    session = uow.session
     _ensure_active(employee)
     # The shift being closed is the latest open check-in of the 24 hours before ``at``.
     statement = (
@@ -114,9 +117,10 @@ async def check_out(
 
 
 async def record_day(
-    session: AsyncSession, *, employee: Employee, day: dt.date, data: AttendanceDay
+    uow: UnitOfWork, *, employee: Employee, day: dt.date, data: AttendanceDay
 ) -> Attendance:
     """HR's record of a day (absence, leave, or corrected times); replaces what was there."""
+    session = uow.session
     assert employee.id is not None
     check_in_at, check_out_at = data.check_in_at, data.check_out_at
     if data.status in _WORKED and check_in_at is None:

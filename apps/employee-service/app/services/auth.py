@@ -4,10 +4,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import TooManyRequests
 from tb_platform.security import TokenService
+from tb_platform.uow import UnitOfWork
 
 from ..core.config import EmployeeSettings
 from ..core.security import Passwords
@@ -22,14 +22,13 @@ class LoginResult:
 
 
 async def authenticate(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     email: str,
     password: str,
     settings: EmployeeSettings,
     passwords: Passwords,
     tokens: TokenService,
-    now: dt.datetime | None = None,
 ) -> LoginResult | None:
     """The signed-in employee and their token, or None (a failure that has been recorded).
 
@@ -37,7 +36,8 @@ async def authenticate(
     attempt is refused with 429 until the oldest of them leaves the window, correct password or
     not: that is what makes guessing slow.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    session = uow.session
+    now = uow.clock.now()
     key = email.strip().lower()
     window = dt.timedelta(seconds=settings.login_window_seconds)
     # Serialise attempts on one email so that parallel guesses cannot slip past the limit.

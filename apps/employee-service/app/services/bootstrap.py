@@ -6,25 +6,27 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
 from tb_platform.types import Email
+from tb_platform.uow import Actor, UnitOfWork, unit_of_work
 
 from ..core.config import EmployeeSettings
 from ..core.security import passwords_for
+from ..db.events import EVENTS
 from ..models import (
     Attendance,
     AttendanceStatus,
     Department,
     Employee,
     EmployeeStatus,
-    Role,
     RoleName,
 )
-from ..schemas.employee import Password
+from ..schemas.department import DepartmentCreate, DepartmentUpdate
+from ..schemas.employee import EmployeeCreate, EmployeeUpdate, Password
 from .attendance import worked_hours
-from .employees import find_by_email
+from .departments import create_department, update_department
+from .employees import create_employee, find_by_email, set_roles, update_employee
 
 
 @dataclass(frozen=True)
@@ -34,37 +36,28 @@ class DemoLogin:
     password: str
 
 
-async def _roles(session: AsyncSession, names: list[RoleName]) -> list[Role]:
-    wanted = [name.value for name in names]
-    return list((await session.scalars(select(Role).where(Role.name.in_(wanted)))).all())  # type: ignore[attr-defined]
-
-
 async def _upsert_login(
-    session: AsyncSession,
+    uow: UnitOfWork,
     settings: EmployeeSettings,
     *,
     email: str,
     password: str,
     roles: list[RoleName],
-    first_name: str,
-    last_name: str,
-    **fields: object,
+    **fields: Any,
 ) -> Employee:
-    """Create the employee with this login, or reset its password and add the roles."""
+    """Create the employee with this login, or reset its password, reactivate it and add the
+    roles — through the same domain functions as the API, so the same events go out."""
     passwords = passwords_for(settings)
-    employee = await find_by_email(session, email=email)
+    employee = await find_by_email(uow.session, email=email)
     if employee is None:
-        fields.setdefault("hire_date", dt.datetime.now(dt.UTC).date())
-        employee = Employee(first_name=first_name, last_name=last_name, email=email, **fields)
-        session.add(employee)
-    employee.password_hash = await passwords.hash(password)
-    employee.login_enabled = True
-    employee.status = EmployeeStatus.ACTIVE
-    current = set(employee.role_names)
-    for role in await _roles(session, roles):
-        if role.name not in current:
-            employee.roles.append(role)
-    await session.flush()
+        data = EmployeeCreate(email=email, password=password, roles=roles, **fields)
+        return await create_employee(uow, data=data, passwords=passwords)
+    changes = EmployeeUpdate(password=password, status=EmployeeStatus.ACTIVE)
+    employee = await update_employee(uow, employee=employee, changes=changes, passwords=passwords)
+    missing = [role for role in roles if role.value not in employee.role_names]
+    if missing:
+        held = [RoleName(name) for name in employee.role_names]
+        employee = await set_roles(uow, employee=employee, roles=[*held, *missing])
     return employee
 
 
@@ -81,9 +74,9 @@ async def create_admin(settings: EmployeeSettings, *, email: str, password: str)
     _checked(Password, password, "--password")
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     try:
-        async with database.sessionmaker() as session, session.begin():
+        async with unit_of_work(database, actor=Actor.system("create-admin"), outbox=EVENTS) as uow:
             employee = await _upsert_login(
-                session,
+                uow,
                 settings,
                 email=address,
                 password=password,
@@ -165,69 +158,77 @@ async def seed_demo(settings: EmployeeSettings) -> list[DemoLogin]:
     """Demo departments, staff, a week of attendance and one login per role. Safe to rerun."""
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     try:
-        async with database.sessionmaker() as session, session.begin():
-            departments: dict[str, Department] = {}
-            for name, code, parent in DEMO_DEPARTMENTS:
-                department = (
-                    await session.scalars(select(Department).where(Department.code == code))
-                ).one_or_none()
-                if department is None:
-                    department = Department(
-                        name=name,
-                        code=code,
-                        parent_id=departments[parent].id if parent else None,
-                    )
-                    session.add(department)
-                    await session.flush()
-                departments[code] = department
-
-            people: list[Employee] = []
-            for role, email, password, first, last, title, code in DEMO_LOGINS:
-                roles = [role] if role == RoleName.EMPLOYEE else [role, RoleName.EMPLOYEE]
-                people.append(
-                    await _upsert_login(
-                        session,
-                        settings,
-                        email=email,
-                        password=password,
-                        roles=roles,
-                        first_name=first,
-                        last_name=last,
-                        job_title=title,
-                        department_id=departments[code].id,
-                        hire_date=dt.date(2024, 3, 1),
-                    )
-                )
-            for first, last, email, title, code in DEMO_STAFF:
-                if await find_by_email(session, email=email) is None:
-                    employee = Employee(
-                        first_name=first,
-                        last_name=last,
-                        email=email,
-                        job_title=title,
-                        department_id=departments[code].id,
-                        hire_date=dt.date(2025, 1, 15),
-                        status=EmployeeStatus.ON_LEAVE if last == "Berg" else EmployeeStatus.ACTIVE,
-                        roles=await _roles(session, [RoleName.EMPLOYEE]),
-                    )
-                    session.add(employee)
-                    people.append(employee)
-            await session.flush()
-            for code, manager_email in (
-                ("HR", "hr@tb-erp.example"),
-                ("FIN", "accounting@tb-erp.example"),
-            ):
-                manager = await find_by_email(session, email=manager_email)
-                if manager is not None and departments[code].manager_id is None:
-                    departments[code].manager_id = manager.id
-            await _demo_attendance(session, people)
+        async with unit_of_work(database, actor=Actor.system("seed-demo"), outbox=EVENTS) as uow:
+            await _seed(uow, settings)
     finally:
         await database.dispose()
     return [DemoLogin(role.value, email, password) for role, email, password, *_ in DEMO_LOGINS]
 
 
-async def _demo_attendance(session: AsyncSession, people: list[Employee]) -> None:
-    today = dt.datetime.now(dt.UTC).date()
+async def _seed(uow: UnitOfWork, settings: EmployeeSettings) -> None:
+    session = uow.session
+    departments: dict[str, Department] = {}
+    for name, code, parent in DEMO_DEPARTMENTS:
+        department = (
+            await session.scalars(select(Department).where(Department.code == code))
+        ).one_or_none()
+        if department is None:
+            department = await create_department(
+                uow,
+                data=DepartmentCreate(
+                    name=name, code=code, parent_id=departments[parent].id if parent else None
+                ),
+            )
+        departments[code] = department
+
+    people: list[Employee] = []
+    for role, email, password, first, last, title, code in DEMO_LOGINS:
+        roles = [role] if role == RoleName.EMPLOYEE else [role, RoleName.EMPLOYEE]
+        people.append(
+            await _upsert_login(
+                uow,
+                settings,
+                email=email,
+                password=password,
+                roles=roles,
+                first_name=first,
+                last_name=last,
+                job_title=title,
+                department_id=departments[code].id,
+                hire_date=dt.date(2024, 3, 1),
+            )
+        )
+    passwords = passwords_for(settings)
+    for first, last, email, title, code in DEMO_STAFF:
+        if await find_by_email(session, email=email) is None:
+            data = EmployeeCreate(
+                first_name=first,
+                last_name=last,
+                email=email,
+                job_title=title,
+                department_id=departments[code].id,
+                hire_date=dt.date(2025, 1, 15),
+                status=EmployeeStatus.ON_LEAVE if last == "Berg" else EmployeeStatus.ACTIVE,
+                roles=[RoleName.EMPLOYEE],
+            )
+            people.append(await create_employee(uow, data=data, passwords=passwords))
+    for code, manager_email in (
+        ("HR", "hr@tb-erp.example"),
+        ("FIN", "accounting@tb-erp.example"),
+    ):
+        manager = await find_by_email(session, email=manager_email)
+        if manager is not None and departments[code].manager_id is None:
+            await update_department(
+                uow,
+                department=departments[code],
+                changes=DepartmentUpdate(manager_id=manager.id),
+            )
+    await _demo_attendance(uow, people)
+
+
+async def _demo_attendance(uow: UnitOfWork, people: list[Employee]) -> None:
+    session = uow.session
+    today = uow.clock.today()
     for offset in range(1, 8):
         day = today - dt.timedelta(days=offset)
         if day.weekday() >= 5:

@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.events.catalog import EmployeeUpdated
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
-from ..models import Department, Employee
+from ..models import Department, Employee, EmployeeStatus
 from ..schemas.department import DepartmentCreate, DepartmentUpdate
-from .employees import ensure_active_employee
+from .employees import employee_event, ensure_active_employee
 from .queries import chain_reaches, contains_text
 
 DEPARTMENT_SORTING = Sorting(
@@ -77,7 +79,8 @@ async def _ensure_parent(
         raise InvalidField("parent_id", "this parent would make the department its own ancestor")
 
 
-async def create_department(session: AsyncSession, *, data: DepartmentCreate) -> Department:
+async def create_department(uow: UnitOfWork, *, data: DepartmentCreate) -> Department:
+    session = uow.session
     await _ensure_unique(session, name=data.name, code=data.code, except_id=None)
     await _ensure_parent(session, data.parent_id, department_id=None)
     await ensure_active_employee(session, data.manager_id, field="manager_id")
@@ -89,9 +92,13 @@ async def create_department(session: AsyncSession, *, data: DepartmentCreate) ->
 
 
 async def update_department(
-    session: AsyncSession, *, department: Department, changes: DepartmentUpdate
+    uow: UnitOfWork, *, department: Department, changes: DepartmentUpdate
 ) -> Department:
+    """Change some fields; a new name is announced for each current member (employee.updated
+    carries the department's name)."""
+    session = uow.session
     values: dict[str, Any] = changes.changes()
+    renamed = "name" in values and values["name"] != department.name
     await _ensure_unique(
         session, name=values.get("name"), code=values.get("code"), except_id=department.id
     )
@@ -103,11 +110,23 @@ async def update_department(
         setattr(department, field, value)
     await session.flush()
     await session.refresh(department)
+    if renamed:
+        members = await session.scalars(
+            select(Employee)
+            .where(
+                Employee.department_id == department.id,
+                Employee.status != EmployeeStatus.TERMINATED,
+            )
+            .order_by(Employee.id)  # type: ignore[arg-type]
+        )
+        for employee in members:
+            await uow.publish(await employee_event(session, EmployeeUpdated, employee))
     return department
 
 
-async def delete_department(session: AsyncSession, *, department: Department) -> None:
+async def delete_department(uow: UnitOfWork, *, department: Department) -> None:
     """Delete an empty department; one with employees (any status) or sub-departments is kept."""
+    session = uow.session
     employees = await session.scalar(
         select(func.count()).select_from(Employee).where(Employee.department_id == department.id)
     )

@@ -1,14 +1,20 @@
 """Employees: search, batch look-up, hiring, changes, roles and termination."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, Forbidden, InvalidField, NotFound
+from tb_platform.events.catalog import (
+    EmployeeCreated,
+    EmployeeData,
+    EmployeeDeleted,
+    EmployeeUpdated,
+)
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
-from tb_platform.rbac import Grant
+from tb_platform.uow import Actor, UnitOfWork
 
 from ..core.security import Passwords
 from ..models import Department, Employee, EmployeeRole, EmployeeStatus, Role, RoleName
@@ -16,6 +22,7 @@ from ..schemas.employee import EmployeeCreate, EmployeeUpdate
 from .queries import chain_reaches, contains_text
 
 MAX_BATCH_IDS = 500
+E = TypeVar("E", bound=EmployeeData)
 
 EMPLOYEE_SORTING = Sorting(
     fields={
@@ -80,13 +87,9 @@ def parse_id_list(raw: str) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-async def employees_by_ids(
-    session: AsyncSession, *, ids: Sequence[int], only_employee_id: int | None = None
-) -> Sequence[Employee]:
-    """The batch look-up other services join names with: one query, unknown ids left out."""
+async def employees_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[Employee]:
+    """The employees of ``ids`` in one query, in id order; unknown ids are left out."""
     statement = select(Employee).where(Employee.id.in_(ids)).order_by(Employee.id)  # type: ignore[union-attr]
-    if only_employee_id is not None:
-        statement = statement.where(Employee.id == only_employee_id)
     return (await session.scalars(statement)).all()
 
 
@@ -140,10 +143,11 @@ async def _ensure_manager(
 LOGIN_IDENTITY = frozenset({"email", "password", "status"})
 
 
-def _ensure_may_manage_admins(grant: Grant, *, touches_admin: bool) -> None:
+def _ensure_may_manage_admins(actor: Actor, *, touches_admin: bool) -> None:
     # HR may do everything in this service except hand out, take away or take over admin
-    # access: that would let them escalate to full control of every service.
-    if touches_admin and not grant.principal.has_role(RoleName.ADMIN):
+    # access: that would let them escalate to full control of every service. The system's own
+    # commands (create-admin) may.
+    if touches_admin and not (actor.has_role(RoleName.ADMIN) or actor.is_system):
         raise Forbidden("Only an admin may grant, revoke or change an admin login")
 
 
@@ -167,17 +171,45 @@ async def _ensure_admin_remains(session: AsyncSession, employee: Employee) -> No
         )
 
 
+async def employee_event(session: AsyncSession, event: type[E], employee: Employee) -> E:
+    """The data of an ``employee.*`` event about ``employee`` as they are now."""
+    assert employee.id is not None
+    department = (
+        await session.get(Department, employee.department_id)
+        if employee.department_id is not None
+        else None
+    )
+    return event(
+        id=employee.id,
+        first_name=employee.first_name,
+        last_name=employee.last_name,
+        email=employee.email,
+        status=EmployeeStatus(employee.status).value,
+        department_id=employee.department_id,
+        department_name=department.name if department is not None else None,
+    )
+
+
+def _visible_state(employee: Employee) -> tuple[dict[str, Any], list[str]]:
+    # What the API shows of an employee (and the password behind ``has_login``), without the
+    # timestamps: when it differs after a change, the change is announced as employee.updated.
+    return employee.model_dump(exclude={"created_at", "updated_at"}), employee.role_names
+
+
 async def create_employee(
-    session: AsyncSession, *, data: EmployeeCreate, grant: Grant, passwords: Passwords
+    uow: UnitOfWork, *, data: EmployeeCreate, passwords: Passwords
 ) -> Employee:
-    _ensure_may_manage_admins(grant, touches_admin=RoleName.ADMIN in data.roles)
+    """Hire: the row, its roles and an optional login; publishes ``employee.created``."""
+    session = uow.session
+    _ensure_may_manage_admins(uow.actor, touches_admin=RoleName.ADMIN in data.roles)
     await _ensure_email_free(session, data.email, except_id=None)
     await _ensure_department(session, data.department_id)
     await _ensure_manager(session, data.manager_id, employee_id=None)
     if data.status == EmployeeStatus.TERMINATED:
         raise InvalidField("status", "a new employee cannot start as terminated")
     employee = Employee(
-        **data.model_dump(exclude={"password", "roles"}),
+        **data.model_dump(exclude={"password", "roles", "hire_date"}),
+        hire_date=data.hire_date or uow.clock.today(),
         password_hash=await passwords.hash(data.password) if data.password else None,
         login_enabled=data.password is not None,
     )
@@ -185,25 +217,30 @@ async def create_employee(
     session.add(employee)
     await session.flush()
     await session.refresh(employee)
+    await uow.publish(await employee_event(session, EmployeeCreated, employee))
     return employee
 
 
 async def update_employee(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     employee: Employee,
     changes: EmployeeUpdate,
-    grant: Grant,
     passwords: Passwords,
 ) -> Employee:
+    """Change some fields. Publishes ``employee.deleted`` when this terminates the employee,
+    else ``employee.updated`` when anything the API shows of them changed."""
+    session = uow.session
+    before = _visible_state(employee)
+    was_terminated = employee.status == EmployeeStatus.TERMINATED
     values: dict[str, Any] = changes.changes()
     is_admin = RoleName.ADMIN in employee.role_names
     # An admin's login identity (the email they sign in with, their password, whether they are
     # active) is an admin's business: HR changing the email would lock the admin out.
     if LOGIN_IDENTITY & values.keys():
-        _ensure_may_manage_admins(grant, touches_admin=is_admin)
+        _ensure_may_manage_admins(uow.actor, touches_admin=is_admin)
     stays_terminated = (
-        employee.status == EmployeeStatus.TERMINATED
+        was_terminated
         and values.get("status", EmployeeStatus.TERMINATED) == EmployeeStatus.TERMINATED
     )
     if values.get("password") is not None and stays_terminated:
@@ -228,48 +265,54 @@ async def update_employee(
     for field, value in values.items():
         setattr(employee, field, value)
     if new_status == EmployeeStatus.TERMINATED:
-        await terminate_employee(session, employee=employee, grant=grant)
+        # Publishes employee.deleted, with the other changes of this call already applied.
+        await terminate_employee(uow, employee=employee)
     elif new_status is not None:
         employee.status = new_status
     await session.flush()
     await session.refresh(employee)
+    terminated_now = not was_terminated and employee.status == EmployeeStatus.TERMINATED
+    if not terminated_now and _visible_state(employee) != before:
+        await uow.publish(await employee_event(session, EmployeeUpdated, employee))
     return employee
 
 
-async def set_roles(
-    session: AsyncSession, *, employee: Employee, roles: list[RoleName], grant: Grant
-) -> Employee:
-    had_admin = RoleName.ADMIN in employee.role_names
+async def set_roles(uow: UnitOfWork, *, employee: Employee, roles: list[RoleName]) -> Employee:
+    """Replace the roles; publishes ``employee.updated`` when they changed."""
+    session = uow.session
+    before = employee.role_names
+    had_admin = RoleName.ADMIN in before
     gets_admin = RoleName.ADMIN in roles
-    _ensure_may_manage_admins(grant, touches_admin=had_admin != gets_admin)
+    _ensure_may_manage_admins(uow.actor, touches_admin=had_admin != gets_admin)
     if had_admin and not gets_admin and employee.can_log_in:
         await _ensure_admin_remains(session, employee)
     employee.roles = await _roles_named(session, roles)
     await session.flush()
     await session.refresh(employee)
+    if employee.role_names != before:
+        await uow.publish(await employee_event(session, EmployeeUpdated, employee))
     return employee
 
 
-async def terminate_employee(
-    session: AsyncSession, *, employee: Employee, grant: Grant
-) -> Employee:
+async def terminate_employee(uow: UnitOfWork, *, employee: Employee) -> Employee:
     """Soft delete: status ``terminated`` and the login disabled; the row and its history stay.
 
-    Terminating an already terminated employee changes nothing.
+    Publishes ``employee.deleted`` in the same transaction (the asset service takes their
+    assets back on it). Terminating an already terminated employee changes nothing.
     """
+    session = uow.session
     if employee.status == EmployeeStatus.TERMINATED:
         return employee
-    if grant.principal.employee_id == employee.id:
+    if uow.actor.employee_id is not None and uow.actor.employee_id == employee.id:
         raise Conflict("You cannot terminate your own employment record", code="self_termination")
     if RoleName.ADMIN in employee.role_names:
-        _ensure_may_manage_admins(grant, touches_admin=True)
+        _ensure_may_manage_admins(uow.actor, touches_admin=True)
         if employee.can_log_in:
             await _ensure_admin_remains(session, employee)
     employee.status = EmployeeStatus.TERMINATED
     employee.login_enabled = False
     await session.flush()
-    # Seam for events: `employee.deleted` is written to the transactional outbox right here, in
-    # this same transaction, once the event bus exists (it will also unassign their assets).
+    await uow.publish(await employee_event(session, EmployeeDeleted, employee))
     return employee
 
 

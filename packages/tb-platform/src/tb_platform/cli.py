@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ def worker_command(target: str) -> Command:
     async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
         from .events.worker import run_service_worker
 
+        # As ``serve`` does (create_service_app): without it the worker's INFO lines — what it
+        # runs, that it stopped — are dropped.
+        logging.basicConfig(level=settings.log_level.upper())
         module_name, _, name = target.partition(":")
         spec = getattr(importlib.import_module(module_name), name)
         await run_service_worker(settings, spec)

@@ -8,6 +8,7 @@ from tb_platform.errors import Forbidden, InvalidField, NotFound
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.rbac import Grant
 from tb_platform.types import BusinessDate, Id
+from tb_platform.uow import UnitOfWork
 
 from ....core.permissions import ReadAttendance, WriteAttendance
 from ....models import Attendance, Employee
@@ -21,7 +22,7 @@ from ....schemas.attendance import (
 )
 from ....services import attendance as service
 from ....services.employees import require_employee
-from ...deps import EmployeeId
+from ...deps import EmployeeId, UnitOfWorkDep
 
 router = APIRouter(prefix="/attendance", tags=["attendance"])
 
@@ -31,7 +32,7 @@ def _public(record: Attendance) -> AttendancePublic:
 
 
 async def _subject(
-    session: SessionDep, grant: Grant, employee_id: int | None, at: dt.datetime | None
+    uow: UnitOfWork, grant: Grant, employee_id: int | None, at: dt.datetime | None
 ) -> tuple[Employee, dt.datetime]:
     """Whom a check-in/out is for, and when: yourself now, unless HR records for someone."""
     own = grant.own_employee_id
@@ -40,20 +41,20 @@ async def _subject(
         raise InvalidField("employee_id", "your login has no employee record; name the employee")
     if not grant.sees_all and (target != own or at is not None):
         raise Forbidden("Only HR or an admin may record attendance for others or for another time")
-    return await require_employee(session, employee_id=target), at or dt.datetime.now(dt.UTC)
+    return await require_employee(uow.session, employee_id=target), at or uow.clock.now()
 
 
 @router.post("/check-in", response_model=AttendancePublic, status_code=status.HTTP_201_CREATED)
 async def check_in(
     grant: WriteAttendance,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     body: Annotated[CheckIn | None, Body()] = None,
 ) -> AttendancePublic:
     """Start the day (409 if already checked in that day). No body: yourself, now, present."""
     body = body or CheckIn()
-    employee, at = await _subject(session, grant, body.employee_id, body.at)
+    employee, at = await _subject(uow, grant, body.employee_id, body.at)
     record = await service.check_in(
-        session, employee=employee, at=at, status=body.status, note=body.note
+        uow, employee=employee, at=at, status=body.status, note=body.note
     )
     return _public(record)
 
@@ -61,13 +62,13 @@ async def check_in(
 @router.post("/check-out", response_model=AttendancePublic)
 async def check_out(
     grant: WriteAttendance,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     body: Annotated[CheckOut | None, Body()] = None,
 ) -> AttendancePublic:
     """End the open shift (409 without a check-in); computes the hours worked. No body: now."""
     body = body or CheckOut()
-    employee, at = await _subject(session, grant, body.employee_id, body.at)
-    return _public(await service.check_out(session, employee=employee, at=at, note=body.note))
+    employee, at = await _subject(uow, grant, body.employee_id, body.at)
+    return _public(await service.check_out(uow, employee=employee, at=at, note=body.note))
 
 
 @router.put("/{employee_id}/{day}", response_model=AttendancePublic)
@@ -76,13 +77,13 @@ async def record_day(
     day: Annotated[BusinessDate, Path(description="YYYY-MM-DD")],
     body: AttendanceDay,
     grant: WriteAttendance,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
 ) -> AttendancePublic:
     """HR/admin: record a whole day (absence, leave, or corrected times)."""
     if not grant.sees_all:
         raise Forbidden("Only HR or an admin may record a day")
-    employee = await require_employee(session, employee_id=employee_id)
-    return _public(await service.record_day(session, employee=employee, day=day, data=body))
+    employee = await require_employee(uow.session, employee_id=employee_id)
+    return _public(await service.record_day(uow, employee=employee, day=day, data=body))
 
 
 def _visible_employee(grant: Grant, employee_id: int | None) -> int | None:

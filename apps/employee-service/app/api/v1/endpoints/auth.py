@@ -1,12 +1,12 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from tb_platform.db import SessionDep
 from tb_platform.errors import error_body
 
 from ....core.security import PasswordsDep, SettingsDep
 from ....schemas.auth import LoginRequest, LoginResponse, LoginUser
 from ....services.auth import authenticate
+from ...deps import UnitOfWorkDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -24,13 +24,13 @@ INVALID_CREDENTIALS = "Invalid email or password"
 async def login(
     body: LoginRequest,
     request: Request,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     settings: SettingsDep,
     passwords: PasswordsDep,
 ) -> LoginResponse | JSONResponse:
     """Exchange email and password for a bearer token (the same 401 for either being wrong)."""
     result = await authenticate(
-        session,
+        uow,
         email=body.email,
         password=body.password,
         settings=settings,

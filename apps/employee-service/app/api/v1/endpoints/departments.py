@@ -12,7 +12,7 @@ from ....schemas.department import DepartmentCreate, DepartmentPublic, Departmen
 from ....schemas.employee import EmployeePublic
 from ....services import departments as service
 from ....services.employees import list_employees
-from ...deps import ValidDepartment
+from ...deps import UnitOfWorkDep, ValidDepartment
 
 router = APIRouter(prefix="/departments", tags=["departments"])
 
@@ -36,9 +36,9 @@ async def list_departments(
 
 @router.post("", response_model=DepartmentPublic, status_code=status.HTTP_201_CREATED)
 async def create_department(
-    body: DepartmentCreate, _: WriteDepartments, session: SessionDep
+    body: DepartmentCreate, _: WriteDepartments, uow: UnitOfWorkDep
 ) -> DepartmentPublic:
-    return _public(await service.create_department(session, data=body))
+    return _public(await service.create_department(uow, data=body))
 
 
 @router.get("/{department_id}", response_model=DepartmentPublic)
@@ -48,17 +48,17 @@ async def read_department(_: ReadDepartments, department: ValidDepartment) -> De
 
 @router.patch("/{department_id}", response_model=DepartmentPublic)
 async def update_department(
-    body: DepartmentUpdate, _: WriteDepartments, department: ValidDepartment, session: SessionDep
+    body: DepartmentUpdate, _: WriteDepartments, department: ValidDepartment, uow: UnitOfWorkDep
 ) -> DepartmentPublic:
-    return _public(await service.update_department(session, department=department, changes=body))
+    return _public(await service.update_department(uow, department=department, changes=body))
 
 
 @router.delete("/{department_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_department(
-    _: WriteDepartments, department: ValidDepartment, session: SessionDep
+    _: WriteDepartments, department: ValidDepartment, uow: UnitOfWorkDep
 ) -> Response:
     """Refused with 409 while the department has employees or sub-departments."""
-    await service.delete_department(session, department=department)
+    await service.delete_department(uow, department=department)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

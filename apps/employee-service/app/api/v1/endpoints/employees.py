@@ -7,12 +7,14 @@ from tb_platform.errors import NotFound
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id, SearchText
 
+from ....core.cache import CacheDep
 from ....core.permissions import ReadEmployees, WriteEmployees
 from ....core.security import PasswordsDep
 from ....models import Employee, EmployeeStatus
 from ....schemas.employee import EmployeeCreate, EmployeePublic, EmployeeUpdate, RolesUpdate
 from ....services import employees as service
-from ...deps import ReadableEmployee, WritableEmployee
+from ....services.employee_cache import public_employees_by_ids
+from ...deps import ReadableEmployee, UnitOfWorkDep, WritableEmployee
 
 router = APIRouter(prefix="/employees", tags=["employees"])
 
@@ -25,6 +27,7 @@ def _public(employee: Employee) -> EmployeePublic:
 async def list_employees(
     grant: ReadEmployees,
     session: SessionDep,
+    cache: CacheDep,
     params: ListParamsDep,
     q: Annotated[SearchText | None, Query(description="Name or email contains")] = None,
     department_id: Annotated[Id | None, Query()] = None,
@@ -36,33 +39,32 @@ async def list_employees(
         ),
     ] = None,
 ) -> Page[EmployeePublic]:
-    """Search employees, or look several up at once with ``?ids=1,2,5``.
+    """Search employees, or look several up at once with ``?ids=1,2,5`` (served from a cache).
 
     Sort by ``id``, ``last_name`` (default), ``first_name``, ``email``, ``hire_date``,
     ``created_at``; prefix ``-`` for descending.
     """
-    only = grant.only_employee_id
     if ids is not None:
-        found = await service.employees_by_ids(
-            session, ids=service.parse_id_list(ids), only_employee_id=only
-        )
-        return Page(items=[_public(e) for e in found], total=len(found), limit=len(found))
+        # The cache holds every employee alike; the caller's reach narrows what is asked of it.
+        wanted = [i for i in service.parse_id_list(ids) if grant.covers(i)]
+        found = await public_employees_by_ids(session, cache, ids=wanted)
+        return Page(items=found, total=len(found), limit=len(found))
     result = await service.list_employees(
         session,
         params=params,
         q=q,
         department_id=department_id,
         status=status,
-        only_employee_id=only,
+        only_employee_id=grant.only_employee_id,
     )
     return result.to_page(_public)
 
 
 @router.post("", response_model=EmployeePublic, status_code=status.HTTP_201_CREATED)
 async def create_employee(
-    body: EmployeeCreate, grant: WriteEmployees, session: SessionDep, passwords: PasswordsDep
+    body: EmployeeCreate, _: WriteEmployees, uow: UnitOfWorkDep, passwords: PasswordsDep
 ) -> EmployeePublic:
-    employee = await service.create_employee(session, data=body, grant=grant, passwords=passwords)
+    employee = await service.create_employee(uow, data=body, passwords=passwords)
     return _public(employee)
 
 
@@ -87,30 +89,26 @@ async def read_employee(employee: ReadableEmployee) -> EmployeePublic:
 async def update_employee(
     body: EmployeeUpdate,
     employee: WritableEmployee,
-    grant: WriteEmployees,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     passwords: PasswordsDep,
 ) -> EmployeePublic:
     """Change some fields; ``password`` sets or (with null) removes the login."""
     updated = await service.update_employee(
-        session, employee=employee, changes=body, grant=grant, passwords=passwords
+        uow, employee=employee, changes=body, passwords=passwords
     )
     return _public(updated)
 
 
 @router.put("/{employee_id}/roles", response_model=EmployeePublic)
 async def set_roles(
-    body: RolesUpdate, employee: WritableEmployee, grant: WriteEmployees, session: SessionDep
+    body: RolesUpdate, employee: WritableEmployee, uow: UnitOfWorkDep
 ) -> EmployeePublic:
     """Replace the employee's roles (only an admin may grant or revoke ``admin``)."""
-    updated = await service.set_roles(session, employee=employee, roles=body.roles, grant=grant)
-    return _public(updated)
+    return _public(await service.set_roles(uow, employee=employee, roles=body.roles))
 
 
 @router.delete("/{employee_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def terminate_employee(
-    employee: WritableEmployee, grant: WriteEmployees, session: SessionDep
-) -> Response:
+async def terminate_employee(employee: WritableEmployee, uow: UnitOfWorkDep) -> Response:
     """Soft delete: the employee becomes ``terminated`` and can no longer log in."""
-    await service.terminate_employee(session, employee=employee, grant=grant)
+    await service.terminate_employee(uow, employee=employee)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,7 @@
+"""The outbox, inbox and dead-letter tables of the employee service, in its own schema."""
+
+from tb_platform.events import event_tables
+
+from . import TableModel
+
+EVENTS = event_tables(TableModel.metadata, source="employee-service")
