@@ -3,7 +3,7 @@ command, with the caller, the request id and the clock the operation should see.
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 import pytest
@@ -211,3 +211,37 @@ async def test_a_request_without_a_usable_id_or_token_gets_a_fresh_id_and_no_ide
     assert body["actor"] == "anonymous"
     assert uuid.UUID(body["request_id"]).version == 4
     assert answer.headers["X-Request-ID"] == body["request_id"]
+
+
+@pytest.mark.asyncio
+async def test_after_commit_steps_run_once_committed_and_never_after_a_rollback(
+    env: EventEnv,
+) -> None:
+    seen: list[str] = []
+
+    def step(name: str, *, fails: bool = False) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            if fails:
+                raise RuntimeError("a cache that is down")
+            # Committed already: another connection sees the row.
+            async with env.database.engine.connect() as connection:
+                count = await connection.scalar(select(func.count()).select_from(env.accounts))
+            seen.append(f"{name}:{count}")
+
+        return run
+
+    async with unit_of_work(env.database, actor=Actor.system("tests")) as uow:
+        await uow.session.execute(insert(env.accounts).values(id=1, name="kept"))
+        uow.after_commit(step("failing", fails=True))  # logged; the change stands
+        uow.after_commit(step("first"))
+    assert seen == ["first:1"]
+
+    async def failing_operation() -> None:
+        async with unit_of_work(env.database, actor=Actor.system("tests")) as uow:
+            await uow.session.execute(insert(env.accounts).values(id=2, name="rolled back"))
+            uow.after_commit(step("never"))
+            raise RuntimeError("the operation failed")
+
+    with pytest.raises(RuntimeError, match="the operation failed"):
+        await failing_operation()
+    assert seen == ["first:1"]

@@ -1,14 +1,13 @@
 """Dependencies shared by the endpoints: the unit of work, the cache, and the loaders that turn
 an id in the path into a row the caller may see, or 404."""
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends
 
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound
-from tb_platform.types import PG_INT_MAX
+from tb_platform.types import Id
 from tb_platform.uow import UnitOfWork, unit_of_work_dependency
 
 from ..core.cache import CacheDep
@@ -19,21 +18,20 @@ from ..services.departments import require_department
 from ..services.employee_cache import changed_employees, forget_employees
 from ..services.employees import require_employee
 
-EmployeeId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
-DepartmentId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
-
 _RequestUnitOfWork = Annotated[
     UnitOfWork, Depends(unit_of_work_dependency(EVENTS), scope="function")
 ]
 
 
-async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep) -> AsyncIterator[UnitOfWork]:
-    yield uow
-    # The commit the session dependency would make next, made here (it then finds nothing left
-    # to commit) so that the cached copies of the employees the unit changed are dropped after
-    # it and before the answer: dropped earlier, a concurrent read could put the old row back.
-    await uow.session.commit()
-    await forget_employees(cache, changed_employees(uow.events))
+async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep) -> UnitOfWork:
+    # Once the request's transaction has committed (and before the answer), the cached copies of
+    # the employees it changed are dropped: dropped earlier, a concurrent read could put the old
+    # row back.
+    async def forget() -> None:
+        await forget_employees(cache, changed_employees(uow.events))
+
+    uow.after_commit(forget)
+    return uow
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
@@ -41,7 +39,7 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work, scope="function")]
 
 
 async def _readable_employee(
-    employee_id: EmployeeId, grant: ReadEmployees, session: SessionDep
+    employee_id: Id, grant: ReadEmployees, session: SessionDep
 ) -> Employee:
     # Outside the caller's reach is "not found", so that ids of others reveal nothing.
     if not grant.covers(employee_id):
@@ -49,13 +47,11 @@ async def _readable_employee(
     return await require_employee(session, employee_id=employee_id)
 
 
-async def _writable_employee(
-    employee_id: EmployeeId, _: WriteEmployees, session: SessionDep
-) -> Employee:
+async def _writable_employee(employee_id: Id, _: WriteEmployees, session: SessionDep) -> Employee:
     return await require_employee(session, employee_id=employee_id)
 
 
-async def _department(department_id: DepartmentId, session: SessionDep) -> Department:
+async def _department(department_id: Id, session: SessionDep) -> Department:
     return await require_department(session, department_id=department_id)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
@@ -111,6 +112,32 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
             raise
         else:
             await session.commit()
+            await run_after_commit(session)
+
+
+AFTER_COMMIT = "tb_platform.after_commit"
+_log = logging.getLogger("tb_platform.db")
+
+
+def after_commit(session: AsyncSession, hook: Callable[[], Awaitable[None]]) -> None:
+    """Run ``hook`` once ``session``'s transaction has committed (never if it rolls back).
+
+    For what must follow the commit and precede the answer, e.g. dropping cached copies of the
+    rows the request changed: dropped before the commit, a concurrent read could cache the old
+    row again.
+    """
+    session.info.setdefault(AFTER_COMMIT, []).append(hook)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    """Run the hooks registered with :func:`after_commit`; a failing hook is logged, not raised
+    (the transaction is already committed: the change stands)."""
+    hooks = session.info.pop(AFTER_COMMIT, [])
+    for hook in hooks:
+        try:
+            await hook()
+        except Exception:
+            _log.exception("an after-commit step failed")
 
 
 SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .db import Database, SessionDep
+from .db import Database, SessionDep, after_commit, run_after_commit
 from .errors import Unauthorized
 from .events.catalog import EventData
 from .events.envelope import TRACEPARENT, Envelope
@@ -131,6 +131,10 @@ class UnitOfWork:
         """The W3C trace id of the operation, when the caller sent a ``traceparent``."""
         return self.traceparent.split("-")[1] if self.traceparent else None
 
+    def after_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run ``hook`` once this unit has committed (never if it rolls back)."""
+        after_commit(self.session, hook)
+
     async def publish(self, event: EventData | Envelope, *, subject: str | None = None) -> Envelope:
         """Write ``event`` to the outbox in this unit's transaction and return its envelope.
 
@@ -189,6 +193,7 @@ async def unit_of_work(
             raise
         else:
             await session.commit()
+            await run_after_commit(session)
 
 
 def _valid_traceparent(value: str | None) -> str | None:

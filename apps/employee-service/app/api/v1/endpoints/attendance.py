@@ -22,7 +22,7 @@ from ....schemas.attendance import (
 )
 from ....services import attendance as service
 from ....services.employees import require_employee
-from ...deps import EmployeeId, UnitOfWorkDep
+from ...deps import UnitOfWorkDep
 
 router = APIRouter(prefix="/attendance", tags=["attendance"])
 
@@ -73,7 +73,7 @@ async def check_out(
 
 @router.put("/{employee_id}/{day}", response_model=AttendancePublic)
 async def record_day(
-    employee_id: EmployeeId,
+    employee_id: Id,
     day: Annotated[BusinessDate, Path(description="YYYY-MM-DD")],
     body: AttendanceDay,
     grant: WriteAttendance,
