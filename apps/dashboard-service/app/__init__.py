@@ -1,0 +1,1 @@
+"""TB ERP dashboard service."""
