@@ -1,7 +1,9 @@
 """Fixtures: one migrated database per run, each test inside a rolled-back transaction.
 
-Assignment asks the employee service whether an employee exists, so the run also starts the real
-employee service (a subprocess on a free port) on the same database, in its own schema.
+Assignment checks employees against the asset service's employee projection, which asks the
+employee service about ids it does not know yet; so the run also starts the real employee
+service (a subprocess on a free port) on the same database, in its own schema. The app's clock
+stands still at ``NOW``: "today" in a test is ``today()``, never the machine's date.
 """
 
 import os
@@ -10,7 +12,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,18 +22,31 @@ from typing import Any
 
 import httpx
 import pytest
+import pytest_asyncio
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from asset_service.cli import ALEMBIC_DIR
 from asset_service.core.config import AssetSettings
+from asset_service.db.events import EMPLOYEES
 from asset_service.main import create_app
+from asset_service.worker import EMPLOYEE_CONSUMER, WORKER
 from employee_service.cli import ALEMBIC_DIR as EMPLOYEE_ALEMBIC
+from employee_service.db.events import EVENTS as EMPLOYEE_EVENTS
 from tb_platform import migrations
+from tb_platform.db import Database
+from tb_platform.employee_directory import EmployeeDirectory
+from tb_platform.events.consumer import Consumer
+from tb_platform.events.envelope import Envelope
+from tb_platform.events.transport import Delivery, Transport
 from tb_platform.testing import TokenFactory
 from tb_platform.testing.plugin import TEST_SECRET
+from tb_platform.uow import FrozenClock
 
 API = "/api/v1"
 STATUSES = ("in_stock", "assigned", "in_maintenance", "retired", "disposed")
+# The time the app sees in every test (before the machine's date, after every fixed test date).
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 
 
 def _free_port() -> int:
@@ -118,9 +134,87 @@ def settings(database_url: str, employee_service: EmployeeService) -> AssetSetti
     )
 
 
+def frozen_app(settings: AssetSettings) -> FastAPI:
+    """The app with its clock standing still at ``NOW``."""
+    app = create_app(settings)
+    app.state.clock = FrozenClock(NOW)
+    return app
+
+
 @pytest.fixture(scope="session")
 def app_factory() -> Callable[[Any], FastAPI]:
-    return create_app
+    return frozen_app
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def app(settings: AssetSettings, app_factory: Callable[[Any], FastAPI]) -> Any:
+    """The app of the run (the plugin's, plus closing the employee directory's client)."""
+    application = app_factory(settings)
+    yield application
+    await application.state.employee_directory.aclose()
+    await application.state.database.dispose()
+
+
+@asynccontextmanager
+async def employee_service_at(
+    app: FastAPI, settings: AssetSettings, **changes: Any
+) -> AsyncIterator[None]:
+    """The app asks another employee service (a dead port, a hanging one) for the block."""
+    original = app.state.employee_directory
+    directory = EmployeeDirectory(EMPLOYEES, settings.model_copy(update=changes))
+    app.state.employee_directory = directory
+    try:
+        yield
+    finally:
+        app.state.employee_directory = original
+        await directory.aclose()
+
+
+class _NoBroker(Transport):
+    """For a consumer that is handed its events directly (never subscribes or publishes)."""
+
+    async def publish(self, envelope: Envelope) -> None:
+        raise AssertionError("not used")
+
+    async def declare(self, group: str, types: Iterable[str]) -> None:
+        raise AssertionError("not used")
+
+    def subscribe(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Delivery, None]:
+        raise AssertionError("not used")
+
+    async def close(self) -> None:
+        return None
+
+
+def employee_consumer(database: Database) -> Consumer:
+    """The asset service's consumer of employee events, as its worker runs it."""
+    return Consumer(
+        EMPLOYEE_CONSUMER,
+        _NoBroker(),
+        database,
+        WORKER.consumers[EMPLOYEE_CONSUMER],
+        tables=WORKER.tables,
+    )
+
+
+async def deliver_employee_events(app: FastAPI, employee_id: int) -> list[Envelope]:
+    """What the employee service published about ``employee_id`` (its outbox), applied by the
+    asset service's consumer in the test's transaction, as the worker would apply it."""
+    database: Database = app.state.database
+    outbox = EMPLOYEE_EVENTS.outbox
+    async with database.sessionmaker() as session:
+        payloads = (
+            await session.scalars(
+                select(outbox.c.payload)
+                .where(outbox.c.subject == str(employee_id))
+                .order_by(outbox.c.id)
+            )
+        ).all()
+    envelopes = [Envelope.model_validate(payload) for payload in payloads]
+    consumer = employee_consumer(database)
+    for envelope in envelopes:
+        await consumer.apply(envelope)
+    return envelopes
 
 
 @pytest.fixture
@@ -154,7 +248,8 @@ def staff(employee_service: EmployeeService) -> Staff:
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    """The app's business date in tests (its clock is frozen at ``NOW``)."""
+    return NOW.date()
 
 
 def money(value: Any) -> Decimal:

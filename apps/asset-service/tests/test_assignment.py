@@ -1,4 +1,5 @@
-"""Handing assets to employees (checked with the real employee service) and taking them back."""
+"""Handing assets to employees (checked against the employee projection, which asks the real
+employee service about newcomers) and taking them back."""
 
 import socket
 import time
@@ -9,7 +10,15 @@ from fastapi import FastAPI
 
 from asset_service.core.config import AssetSettings
 
-from .conftest import API, EmployeeService, Factory, Staff, fields_of
+from .conftest import (
+    API,
+    EmployeeService,
+    Factory,
+    Staff,
+    deliver_employee_events,
+    employee_service_at,
+    fields_of,
+)
 
 ASSETS = f"{API}/assets"
 
@@ -136,7 +145,8 @@ async def test_an_unknown_or_terminated_employee_cannot_receive_an_asset(
     assert history["items"] == []
 
 
-async def test_someone_terminated_after_hiring_is_refused(
+async def test_someone_terminated_since_is_refused_once_the_termination_arrives(
+    app: FastAPI,
     client: httpx.AsyncClient,
     manager: dict[str, str],
     make: Factory,
@@ -147,41 +157,54 @@ async def test_someone_terminated_after_hiring_is_refused(
     await make.assign(first, leaver)
     employee_service.terminate(leaver["id"])
 
+    # The employee service's own events (hire, termination), as the worker delivers them.
+    delivered = await deliver_employee_events(app, leaver["id"])
+    assert [e.type for e in delivered] == ["employee.created", "employee.deleted"]
+
+    returned = await make.get(first)
+    assert (returned["status"], returned["assigned_employee_id"]) == ("in_stock", None)
+    [row] = (await client.get(f"{ASSETS}/{first['id']}/history", headers=manager)).json()["items"]
+    assert row["return_reason"] == "employee terminated"
+    assert row["returned_by"] == "system:asset-service.employees"
     second = await make.asset()
     response = await client.post(
         f"{ASSETS}/{second['id']}/assign", json={"employee_id": leaver["id"]}, headers=manager
     )
     assert fields_of(response) == ["employee_id"]
+    assert "left the company" in response.json()["detail"][0]["msg"]
 
 
-async def test_when_the_employee_service_is_down_nothing_is_written(
+async def test_when_the_employee_service_is_down_known_employees_still_work(
     app: FastAPI,
     client: httpx.AsyncClient,
     manager: dict[str, str],
     make: Factory,
     settings: AssetSettings,
     staff: Staff,
+    employee_service: EmployeeService,
 ) -> None:
+    """The projection answers for the employees it knows; only a newcomer needs the service."""
+    known = await make.assign(await make.asset(), staff.alice)  # the projection learns Alice
+    await client.post(f"{ASSETS}/{known['id']}/return", headers=manager)
+    newcomer = employee_service.hire(first_name="Brand", last_name="New")
     asset = await make.asset()
-    app.state.settings = settings.model_copy(update={"employee_service_url": "http://127.0.0.1:9"})
-    try:
-        response = await client.post(
+    async with employee_service_at(app, settings, employee_service_url="http://127.0.0.1:9"):
+        refused = await client.post(
             f"{ASSETS}/{asset['id']}/assign",
-            json={"employee_id": staff.alice["id"]},
+            json={"employee_id": newcomer["id"]},
             headers=manager,
         )
-    finally:
-        app.state.settings = settings
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["code"] == "employee_service_unavailable"
+        after = await make.get(asset)
+        assert (after["status"], after["assigned_employee_id"]) == ("in_stock", None)
+        history = (await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)).json()
+        assert history["items"] == []
 
-    assert response.status_code == 503, response.text
-    assert response.json()["code"] == "employee_service_unavailable"
-    after = await make.get(asset)
-    assert after["status"] == "in_stock"
-    assert after["assigned_employee_id"] is None
-    history = (await client.get(f"{ASSETS}/{asset['id']}/history", headers=manager)).json()
-    assert history["items"] == []
-    # And with the service back, the same request works.
-    await make.assign(asset, staff.alice)
+        await make.assign(asset, staff.alice)
+        await client.post(f"{ASSETS}/{asset['id']}/return", headers=manager)
+    # And with the service back, the newcomer too.
+    await make.assign(asset, newcomer)
 
 
 async def test_a_failing_employee_service_is_503_too(
@@ -195,17 +218,14 @@ async def test_a_failing_employee_service_is_503_too(
 ) -> None:
     """A URL that answers but not with the batch endpoint (404s) is a failing service."""
     asset = await make.asset()
-    app.state.settings = settings.model_copy(
-        update={"employee_service_url": f"{employee_service.url}/nowhere"}
-    )
-    try:
+    async with employee_service_at(
+        app, settings, employee_service_url=f"{employee_service.url}/nowhere"
+    ):
         response = await client.post(
             f"{ASSETS}/{asset['id']}/assign",
             json={"employee_id": staff.alice["id"]},
             headers=manager,
         )
-    finally:
-        app.state.settings = settings
 
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "employee_service_unavailable"
@@ -256,21 +276,18 @@ async def test_a_hanging_employee_service_times_out_as_503(
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         port = silent.getsockname()[1]
-        app.state.settings = settings.model_copy(
-            update={
-                "employee_service_url": f"http://127.0.0.1:{port}",
-                "employee_service_timeout_seconds": 0.5,
-            }
-        )
         started = time.monotonic()
-        try:
+        async with employee_service_at(
+            app,
+            settings,
+            employee_service_url=f"http://127.0.0.1:{port}",
+            employee_service_timeout_seconds=0.5,
+        ):
             response = await client.post(
                 f"{ASSETS}/{asset['id']}/assign",
                 json={"employee_id": staff.alice["id"]},
                 headers=manager,
             )
-        finally:
-            app.state.settings = settings
         elapsed = time.monotonic() - started
 
     assert response.status_code == 503, response.text

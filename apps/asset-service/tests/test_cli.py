@@ -7,21 +7,29 @@ employees up through the real employee service of the run, which is given demo s
 
 import asyncio
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
-from asset_service.cli import main
+from asset_service.cli import ALEMBIC_DIR, main
 from asset_service.core.config import AssetSettings, get_settings
 from asset_service.main import create_app
+from tb_platform import migrations
+from tb_platform.events.catalog import EmployeeCreated
+from tb_platform.events.envelope import Envelope
+from tb_platform.events.redis_streams import RedisStreamsTransport
 from tb_platform.testing import TokenFactory, api_client, temporary_database
 
-from .conftest import API, STATUSES, TEST_SECRET, EmployeeService
+from .conftest import API, STATUSES, TEST_SECRET, EmployeeService, Staff, _free_port
 
 
 @pytest.fixture
@@ -139,3 +147,109 @@ def test_seed_demo_fills_every_state_once(
         if asset["status"] == "disposed":
             assert asset["disposal_date"] is not None
     capsys.readouterr()
+
+
+def test_sync_employees_fills_the_projection_from_the_employee_service(
+    monkeypatch: pytest.MonkeyPatch,
+    employee_service: EmployeeService,
+    staff: Staff,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with temporary_database("tb_sync") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
+        monkeypatch.setenv("EMPLOYEE_SERVICE_URL", employee_service.url)
+        get_settings.cache_clear()
+        try:
+            assert main(["migrate"]) == 0
+            assert main(["sync-employees"]) == 0
+            assert main(["sync-employees"]) == 0  # again: refreshes, adds nothing twice
+        finally:
+            get_settings.cache_clear()
+        with psycopg.connect(url) as connection:
+            rows = dict(connection.execute("SELECT id, status FROM asset_schema.employees"))
+    assert rows[staff.alice["id"]] == "active"
+    assert rows[staff.gone["id"]] == "terminated"
+    assert "employees read from" in capsys.readouterr().out
+
+
+def test_the_worker_command_applies_events_and_stops_on_sigterm() -> None:
+    redis_server = shutil.which("redis-server")
+    assert redis_server, "redis-server is not installed"
+    # A Redis of its own: the command uses the real stream name, which must not touch the
+    # machine's shared Redis.
+    port = _free_port()
+    broker = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        [
+            redis_server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    redis_url = f"redis://127.0.0.1:{port}/0"
+    try:
+        with temporary_database("tb_worker") as url:
+            migrations.upgrade(ALEMBIC_DIR, url)
+            worker = subprocess.Popen(  # noqa: S603 (our own console script)
+                [str(Path(sys.executable).parent / "asset-service"), "worker"],
+                env={
+                    **os.environ,
+                    "DATABASE_URL": url,
+                    "REDIS_URL": redis_url,
+                    "ENVIRONMENT": "test",
+                    "JWT_SECRET": TEST_SECRET,
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            try:
+                hired = Envelope.create(
+                    source="employee-service",
+                    data=EmployeeCreated(
+                        id=4711,
+                        first_name="Ada",
+                        last_name="Worker",
+                        email="ada.worker@tb-erp.test",
+                        status="active",
+                    ),
+                )
+                asyncio.run(_publish(redis_url, hired))
+                deadline = time.monotonic() + 30
+                while _projected(url, 4711) is None:
+                    assert worker.poll() is None, worker.communicate()
+                    assert time.monotonic() < deadline, "the worker did not apply the event"
+                    time.sleep(0.05)
+                worker.send_signal(signal.SIGTERM)
+                assert worker.wait(timeout=10) == 0, worker.communicate()
+            finally:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+    finally:
+        broker.kill()
+        broker.wait()
+
+
+async def _publish(redis_url: str, envelope: Envelope) -> None:
+    transport = RedisStreamsTransport(redis_url)  # the stream every service uses
+    try:
+        await transport.publish(envelope)
+    finally:
+        await transport.close()
+
+
+def _projected(url: str, employee_id: int) -> str | None:
+    with psycopg.connect(url) as connection:
+        row = connection.execute(
+            "SELECT status FROM asset_schema.employees WHERE id = %s", (employee_id,)
+        ).fetchone()
+    return None if row is None else str(row[0])

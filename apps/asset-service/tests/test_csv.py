@@ -2,11 +2,17 @@
 
 import csv
 import io
+import time
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from asset_service.db.events import EVENTS
 
 from .conftest import API, Factory, Staff, cents, money, today
 
@@ -29,6 +35,8 @@ IMPORT_COLUMNS = [
     "notes",
 ]
 EXPORT_COLUMNS = [*IMPORT_COLUMNS, "id", "status", "assigned_employee_id", "book_value"]
+REQUIRED = ["name", "category_code", "purchase_date", "purchase_cost"]
+TOOL_ROW = {"category_code": "TOOL", "purchase_date": "2024-01-01", "purchase_cost": "10.00"}
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> bytes:
@@ -451,3 +459,91 @@ async def test_a_file_over_5_mb_is_refused(
     response = await upload(client, manager, content)
     assert response.status_code in (413, 422), response.text[:300]
     assert await count(client, manager) == 0
+
+
+async def test_an_import_hands_rows_to_current_employees_only(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, staff: Staff
+) -> None:
+    await make.category(code="TOOL")
+    rows = [
+        {"name": "Drill", "assigned_employee_id": staff.alice["id"]},
+        {"name": "Saw", "assigned_employee_id": staff.gone["id"]},  # terminated
+        {"name": "Lathe", "assigned_employee_id": 2_000_000_000},  # nobody
+        {"name": "File", "assigned_employee_id": "alice"},
+        {"name": "Vice", "assigned_employee_id": ""},
+    ]
+    columns = [*REQUIRED, "assigned_employee_id"]
+    content = to_csv([{**TOOL_ROW, **row} for row in rows], columns)
+
+    refused = await upload(client, manager, content)
+
+    assert errors_of(refused) == [
+        (3, "assigned_employee_id"),
+        (4, "assigned_employee_id"),
+        (5, "assigned_employee_id"),
+    ]
+    messages = {error["row"]: error["message"] for error in refused.json()["errors"]}
+    assert "left the company" in messages[3]
+    assert "does not exist" in messages[4]
+    assert await count(client, manager) == 0
+
+    good = to_csv([{**TOOL_ROW, **row} for row in (rows[0], rows[4])], columns)
+    imported = await upload(client, manager, good)
+    assert imported.status_code == 201, imported.text
+    drill_id, vice_id = imported.json()["ids"]
+    drill = (await client.get(f"{ASSETS}/{drill_id}", headers=manager)).json()
+    assert (drill["status"], drill["assigned_employee_id"]) == ("assigned", staff.alice["id"])
+    [held] = (await client.get(f"{ASSETS}/{drill_id}/history", headers=manager)).json()["items"]
+    assert (held["employee_id"], held["returned_at"]) == (staff.alice["id"], None)
+    assert held["assigned_by"] == "asset-manager-tests"
+    vice = (await client.get(f"{ASSETS}/{vice_id}", headers=manager)).json()
+    assert (vice["status"], vice["assigned_employee_id"]) == ("in_stock", None)
+
+
+async def test_ten_thousand_rows_import_with_one_event_each_written_in_one_insert(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    manager: dict[str, str],
+    make: Factory,
+    connection: AsyncConnection,
+) -> None:
+    await make.category(code="TOOL")
+    # A one-month life keeps the schedules small: the events are what this test is about.
+    content = to_csv(
+        [{**TOOL_ROW, "name": f"Screwdriver {n}", "useful_life_months": 1} for n in range(10_000)],
+        [*REQUIRED, "useful_life_months"],
+    )
+    inserts: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO ASSET_SCHEMA.OUTBOX"):
+            inserts.append(statement)
+
+    engine = app.state.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    started = time.perf_counter()
+    try:
+        response = await upload(client, manager, content)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    elapsed = time.perf_counter() - started
+
+    assert response.status_code == 201, response.text[:500]
+    ids = response.json()["ids"]
+    assert len(ids) == 10_000
+    assert len(inserts) == 1
+    outbox = EVENTS.outbox
+    rows = (
+        await connection.execute(
+            select(outbox.c.type, outbox.c.subject, outbox.c.payload).order_by(outbox.c.id)
+        )
+    ).all()
+    assert [row.subject for row in rows] == [str(i) for i in ids]
+    assert {row.type for row in rows} == {"asset.created"}
+    first = rows[0].payload["data"]
+    assert (first["name"], first["status"], first["category_name"]) == (
+        "Screwdriver 0",
+        "in_stock",
+        "Category 001",
+    )
+    assert elapsed < 10, elapsed

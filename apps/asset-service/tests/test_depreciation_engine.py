@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import pytest
 
+from asset_service.models.enums import DepreciationMethod
 from asset_service.services.depreciation import (
-    DepreciationMethod,
     Period,
     book_value_at,
     build_schedule,

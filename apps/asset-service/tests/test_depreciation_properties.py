@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from asset_service.models.enums import DepreciationMethod
 from asset_service.services.depreciation import (
-    DepreciationMethod,
     Period,
     book_value_at,
     build_schedule,

@@ -338,3 +338,38 @@ async def test_work_cannot_start_or_end_in_the_future(
     )
     assert fields_of(early) == ["completed_at"]
     assert (await make.get(asset))["status"] == "in_maintenance"
+
+
+async def test_the_due_list_pages_like_every_list(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    category = await make.category()
+    due_dates = ["2025-01-05", "2025-01-03", "2025-01-04", "2025-01-03", "2025-01-01"]
+    for n, due in enumerate(due_dates):
+        await make.open_maintenance(
+            await make.asset(category, name=f"Due {n}"),
+            started_at="2024-05-01T08:00:00Z",
+            completed_at="2024-05-01T09:00:00Z",
+            next_due_date=due,
+        )
+    params: dict[str, Any] = {"before": "2025-01-31", "limit": 2}
+
+    first = (await client.get(DUE, params=params, headers=manager)).json()
+    assert (first["total"], first["offset"], len(first["items"])) == (5, 0, 2)
+    seen = [(i["next_due_date"], i["asset_id"]) for i in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = await client.get(DUE, params={**params, "cursor": cursor}, headers=manager)
+        assert page.status_code == 200, page.text
+        assert page.json()["total"] is None
+        seen += [(i["next_due_date"], i["asset_id"]) for i in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+    assert seen == sorted(seen)
+    assert [d for d, _ in seen] == sorted(due_dates)
+
+    offset = (await client.get(DUE, params={**params, "offset": 4}, headers=manager)).json()
+    assert [(i["next_due_date"], i["asset_id"]) for i in offset["items"]] == seen[4:]
+    newest = await client.get(DUE, params={**params, "sort": "-next_due_date"}, headers=manager)
+    assert newest.json()["items"][0]["next_due_date"] == "2025-01-05"
+    unknown = await client.get(DUE, params={**params, "sort": "vendor"}, headers=manager)
+    assert fields_of(unknown) == ["sort"]

@@ -5,11 +5,14 @@ request commits on its own connection and requests fired together really run con
 it commits is removed again when the test ends (every table of the schema is emptied), and the
 tests using it still create their own customer, compare numbers relative to what was there before
 and use EUR only, so that nothing depends on the order tests run in.
+
+The employee service is :class:`FakeEmployeeService` (in process, behind the app's employee
+directory): every id is a current employee unless a test says otherwise.
 """
 
 import re
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,10 +25,14 @@ import invoice_service.models  # noqa: F401  (registers every table on the metad
 from invoice_service.cli import ALEMBIC_DIR
 from invoice_service.core.config import InvoiceSettings
 from invoice_service.db import SCHEMA, TableModel
+from invoice_service.db.events import EMPLOYEES
 from invoice_service.main import create_app
 from tb_platform import migrations
+from tb_platform.employee_directory import EmployeeDirectory
+from tb_platform.employees import EmployeeServiceClient
 from tb_platform.testing import TokenFactory, api_client
 from tb_platform.testing.plugin import TEST_SECRET
+from tb_platform.uow import FrozenClock
 
 CUSTOMERS = "/api/v1/customers"
 INVOICES = "/api/v1/invoices"
@@ -34,6 +41,8 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 WHOLE_MONEY = re.compile(r"^-?\d+$")
 INVOICE_NUMBER = re.compile(r"^INV-(\d{4})-(\d{6})$")
 CREDIT_NOTE_NUMBER = re.compile(r"^CN-(\d{4})-(\d{6})$")
+# "Now" for the tests that freeze the clock (the ``clock`` fixture).
+NOW = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +58,69 @@ def settings(database_url: str) -> InvoiceSettings:
     )
 
 
+class FakeEmployeeService:
+    """The employee service's ``GET /api/v1/employees`` (``?ids=`` and the paged list), in
+    process. Every id is an active employee, except those in ``unknown`` (no such employee) and
+    ``terminated``; ``down`` makes it unreachable. ``asked`` lists the ids of each look-up."""
+
+    UPDATED_AT = "2026-01-05T08:00:00+00:00"
+
+    def __init__(self) -> None:
+        self.unknown: set[int] = set()
+        self.terminated: set[int] = set()
+        self.listed: list[int] = []  # what the paged list (sync-employees) answers
+        self.down = False
+        self.asked: list[list[int]] = []
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def employee(self, employee_id: int) -> dict[str, Any]:
+        return {
+            "id": employee_id,
+            "first_name": "Emma",
+            "last_name": f"Number{employee_id}",
+            "email": f"e{employee_id}@tb-erp.test",
+            "status": "terminated" if employee_id in self.terminated else "active",
+            "department_id": None,
+            "updated_at": self.UPDATED_AT,
+        }
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("the employee service is down", request=request)
+        ids = request.url.params.get("ids")
+        if ids is not None:
+            wanted = [int(i) for i in ids.split(",")]
+            self.asked.append(wanted)
+            found = [self.employee(i) for i in wanted if i not in self.unknown]
+        else:
+            found = [self.employee(i) for i in self.listed]
+        return httpx.Response(200, json={"items": found, "total": len(found), "limit": 200})
+
+    def directory(self, settings: InvoiceSettings) -> EmployeeDirectory:
+        client = EmployeeServiceClient(settings, transport=httpx.MockTransport(self.handle))
+        return EmployeeDirectory(EMPLOYEES, client=client)
+
+
+FAKE_EMPLOYEE_SERVICE = FakeEmployeeService()
+
+
 @pytest.fixture(scope="session")
 def app_factory() -> Callable[[Any], FastAPI]:
-    return create_app
+    def build(settings: InvoiceSettings) -> FastAPI:
+        directory = FAKE_EMPLOYEE_SERVICE.directory(settings)
+        return create_app(settings, employee_directory=directory)
+
+    return build
+
+
+@pytest.fixture
+def employee_service() -> Iterator[FakeEmployeeService]:
+    """The fake employee service, fresh for the test that changes it (and reset afterwards)."""
+    FAKE_EMPLOYEE_SERVICE.reset()
+    yield FAKE_EMPLOYEE_SERVICE
+    FAKE_EMPLOYEE_SERVICE.reset()
 
 
 @pytest.fixture
@@ -72,6 +141,19 @@ async def committed_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
+def clock(app: FastAPI) -> Iterator[FrozenClock]:
+    """Stops the app's clock for one test: what "now" and "today" are for its units of work
+    (issue and void times, credit note and default invoice dates, overdue, aging's default day).
+    A day in the past, so payments dated relative to it are never "in the future"."""
+    frozen = FrozenClock(NOW)
+    app.state.clock = frozen
+    try:
+        yield frozen
+    finally:
+        del app.state.clock
+
+
+@pytest.fixture
 def accountant(tokens: TokenFactory) -> dict[str, str]:
     return tokens.headers("accountant", employee_id=501, sub="501")
 
@@ -82,10 +164,6 @@ def hr(tokens: TokenFactory) -> dict[str, str]:
 
 
 # --- expected values, computed independently of the service ------------------------------------
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 def money(value: Any, *, whole: bool = False) -> Decimal:

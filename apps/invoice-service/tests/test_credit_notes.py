@@ -5,6 +5,8 @@ from typing import Any
 
 import httpx
 
+from tb_platform.uow import FrozenClock
+
 from .conftest import (
     CREDIT_NOTE_NUMBER,
     INVOICES,
@@ -15,7 +17,6 @@ from .conftest import (
     money,
     number_of,
     round_half_up,
-    today,
 )
 
 
@@ -26,7 +27,10 @@ def _items(response: httpx.Response) -> list[dict[str, Any]]:
 
 
 async def test_an_accountant_credits_part_of_a_line_and_a_whole_line(
-    client: httpx.AsyncClient, accountant: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    accountant: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     invoice = await make.issued(
         lines=[
@@ -51,7 +55,7 @@ async def test_an_accountant_credits_part_of_a_line_and_a_whole_line(
     )
     assert note["invoice_id"] == invoice["id"]
     assert note["reason"] == "One seat unused"
-    assert note["issue_date"] == today().isoformat()
+    assert note["issue_date"] == clock.today().isoformat()
     assert note["refund_amount"] == "0.00"
     assert len(note["lines"]) == 1
     number_of(note, CREDIT_NOTE_NUMBER)
@@ -176,13 +180,15 @@ async def test_a_credit_never_exceeds_what_is_still_creditable(
     assert nothing_left.status_code in (409, 422), nothing_left.text
 
 
-async def test_credit_notes_are_numbered_from_their_own_sequence(make: Factory) -> None:
+async def test_credit_notes_are_numbered_from_their_own_sequence(
+    make: Factory, clock: FrozenClock
+) -> None:
     invoice = await make.issued(lines=[line("1", "100.00")])
     first = await make.credit(invoice["id"], amount="10.00", tax_rate="0")
     another_invoice = await make.issued(lines=[line("1", "100.00")])
     second = await make.credit(another_invoice["id"], amount="10.00", tax_rate="0")
     year, n = number_of(first, CREDIT_NOTE_NUMBER)
-    assert year == today().year
+    assert year == clock.today().year
     assert number_of(second, CREDIT_NOTE_NUMBER) == (year, n + 1)
     # Invoices keep their own sequence: the credit notes did not advance it.
     after = await make.issued(lines=[line("1", "1.00")])
@@ -190,7 +196,10 @@ async def test_credit_notes_are_numbered_from_their_own_sequence(make: Factory) 
 
 
 async def test_credit_notes_write_negative_tax_records(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="NOK")
     invoice = await make.issued(
@@ -201,7 +210,7 @@ async def test_credit_notes_write_negative_tax_records(
     await make.credit(invoice["id"], lines=[{"line_id": seats["id"], "quantity": "1"}])
     credit_net, credit_tax, _ = expected_line("1", "25.00", 0, "25")
 
-    day = today().isoformat()
+    day = clock.today().isoformat()
     response = await client.get(
         "/api/v1/tax-records", params={"from": day, "to": day}, headers=admin
     )

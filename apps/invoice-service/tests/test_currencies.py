@@ -12,7 +12,9 @@ import httpx
 import pypdf
 import pytest
 
-from .conftest import INVOICES, Factory, fields_of, line, today
+from tb_platform.uow import FrozenClock
+
+from .conftest import INVOICES, Factory, fields_of, line
 
 WHOLE = re.compile(r"^-?\d+$")
 CENTS = re.compile(r"^-?\d+\.\d{2}$")
@@ -83,9 +85,7 @@ def _amounts(document: Any, *names: str) -> list[str]:
 async def _issued_and_settled(make: Factory, currency: str, price: str) -> dict[str, Any]:
     """An invoice of 1.5 x ``price`` at 10 % tax, partly paid, partly credited."""
     customer = await make.customer(currency=currency)
-    invoice = await make.issued(
-        customer, lines=[line("1.5", price, tax_rate="10")], due_date=today().isoformat()
-    )
+    invoice = await make.issued(customer, lines=[line("1.5", price, tax_rate="10")])
     await make.pay(invoice["id"], "652")
     await make.credit(invoice["id"], amount="110", tax_rate="10")
     return await make.get(invoice["id"])
@@ -112,6 +112,7 @@ async def test_amounts_are_shown_with_the_decimals_of_their_currency(
     price: str,
     expected: tuple[str, ...],
     pattern: re.Pattern[str],
+    clock: FrozenClock,
 ) -> None:
     unit, net, tax, total, paid, credited, balance = expected
     invoice = await _issued_and_settled(make, currency, price)
@@ -145,10 +146,10 @@ async def test_amounts_are_shown_with_the_decimals_of_their_currency(
     ]
 
     # The reports: every amount of this currency's rows.
-    day = {"from": today().isoformat(), "to": today().isoformat()}
+    day = {"from": clock.today().isoformat(), "to": clock.today().isoformat()}
     for path, params in (
         ("/api/v1/tax-records", day),
-        ("/api/v1/invoices/summary", {"from": today().isoformat()}),
+        ("/api/v1/invoices/summary", {"from": clock.today().isoformat()}),
         ("/api/v1/invoices/aging", {}),
     ):
         response = await client.get(path, params=params, headers=admin)

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from tb_platform.uow import FrozenClock
+
 from .conftest import (
     INVOICE_NUMBER,
     INVOICES,
@@ -14,7 +16,6 @@ from .conftest import (
     line,
     money,
     number_of,
-    today,
 )
 
 MONEY_FIELDS = ("subtotal", "tax_total", "total", "amount_paid", "credited_total", "balance_due")
@@ -101,11 +102,12 @@ async def test_an_accountant_drafts_an_invoice_with_its_lines_in_one_call(
 
 async def test_dates_and_currency_default_from_today_and_the_customer(
     make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="CHF", payment_terms_days=45)
     invoice = await make.draft(customer)
-    assert invoice["issue_date"] == today().isoformat()
-    assert invoice["due_date"] == (today() + timedelta(days=45)).isoformat()
+    assert invoice["issue_date"] == clock.today().isoformat()
+    assert invoice["due_date"] == (clock.today() + timedelta(days=45)).isoformat()
     assert invoice["currency"] == "CHF"
 
     other_currency = await make.draft(customer, currency="usd", due_date="2099-01-01")
@@ -259,18 +261,21 @@ async def test_issuing_keeps_the_amounts_of_the_draft(make: Factory) -> None:
 
 
 async def test_overdue_is_derived_from_the_due_date(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer()
-    yesterday = (today() - timedelta(days=1)).isoformat()
-    past = {"issue_date": (today() - timedelta(days=40)).isoformat(), "due_date": yesterday}
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    past = {"issue_date": (clock.today() - timedelta(days=40)).isoformat(), "due_date": yesterday}
     late = await make.issued(customer, **past)
     late_partly = await make.issued(customer, **past)
     await make.pay(late_partly["id"], "10.00")
     late_paid = await make.issued(customer, **past)
     await make.pay(late_paid["id"], late_paid["total"])
     late_draft = await make.draft(customer, **past)
-    due_today = await make.issued(customer, due_date=today().isoformat())
+    due_today = await make.issued(customer, due_date=clock.today().isoformat())
 
     assert late["is_overdue"] is True
     assert (await make.get(late_partly["id"]))["is_overdue"] is True
@@ -295,6 +300,9 @@ async def test_overdue_is_derived_from_the_due_date(
         late_draft["id"],
         due_today["id"],
     }
+    # Overdue is judged on the clock's today: the next day, what was due today is late.
+    clock.advance(timedelta(days=1))
+    assert (await make.get(due_today["id"]))["is_overdue"] is True
 
 
 async def test_list_filters_and_sorts(

@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from tb_platform.uow import FrozenClock
+
 from .conftest import INVOICES, Factory, line, money
 
 
@@ -43,13 +45,10 @@ async def test_an_accountant_records_a_payment(
     assert [p["id"] for p in items] == [payment["id"]]
 
 
-async def test_paid_at_defaults_to_now(make: Factory) -> None:
+async def test_paid_at_defaults_to_now(make: Factory, clock: FrozenClock) -> None:
     invoice = await make.issued()
-    before = datetime.now(UTC) - timedelta(seconds=5)
     payment = await make.pay(invoice["id"], "1.00", method="cash")
-    paid_at = datetime.fromisoformat(payment["paid_at"])
-    assert paid_at.tzinfo is not None
-    assert before <= paid_at <= datetime.now(UTC) + timedelta(seconds=5)
+    assert datetime.fromisoformat(payment["paid_at"]) == clock.now()
     assert payment["reference"] is None
 
 

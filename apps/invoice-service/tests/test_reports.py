@@ -11,7 +11,9 @@ from typing import Any
 
 import httpx
 
-from .conftest import Factory, expected_line, line, money, today
+from tb_platform.uow import FrozenClock
+
+from .conftest import Factory, expected_line, line, money
 
 TAX_RECORDS = "/api/v1/tax-records"
 SUMMARY = "/api/v1/invoices/summary"
@@ -89,7 +91,10 @@ async def test_tax_records_sum_per_rate_over_an_inclusive_date_range(
 
 
 async def test_voiding_an_issued_invoice_reverses_its_tax_records_on_the_void_date(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="PLN")
     invoice = await make.issued(
@@ -99,7 +104,7 @@ async def test_voiding_an_issued_invoice_reverses_its_tax_records_on_the_void_da
     await make.void(invoice["id"])
     voided_draft = await make.draft(customer, lines=[line("1", "10.00", tax_rate="23")])
     await make.void(voided_draft["id"])
-    day = today().isoformat()
+    day = clock.today().isoformat()
 
     may = await _tax_rows(client, admin, "PLN", **{"from": "2020-05-01", "to": "2020-05-31"})
     assert _sums(may) == {Decimal(23): (net, tax, 1)}
@@ -110,7 +115,10 @@ async def test_voiding_an_issued_invoice_reverses_its_tax_records_on_the_void_da
 
 
 async def test_the_monthly_summary_of_invoiced_collected_and_outstanding(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="DKK")
     a = await make.issued(customer, issue_date="2021-01-15", lines=[line("1", "100.00")])
@@ -155,9 +163,9 @@ async def test_the_monthly_summary_of_invoiced_collected_and_outstanding(
     )
 
     # The credit note and the void count against the month they happened in.
-    this_month = today().strftime("%Y-%m")
+    this_month = clock.today().strftime("%Y-%m")
     now = await client.get(
-        SUMMARY, params={"from": today().replace(day=1).isoformat()}, headers=admin
+        SUMMARY, params={"from": clock.today().replace(day=1).isoformat()}, headers=admin
     )
     assert now.status_code == 200, now.text
     current = [r for r in now.json()["items"] if r["currency"] == "DKK"]
@@ -167,10 +175,13 @@ async def test_the_monthly_summary_of_invoiced_collected_and_outstanding(
 
 
 async def test_aging_puts_each_outstanding_balance_in_its_bucket(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="CZK")
-    as_of = today()
+    as_of = clock.today()
     expected = dict.fromkeys(
         ("current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"), Decimal(0)
     )
@@ -229,10 +240,13 @@ async def test_aging_puts_each_outstanding_balance_in_its_bucket(
 
 
 async def test_aging_as_of_another_day_moves_the_buckets(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     customer = await make.customer(currency="RON")
-    due_date = today() - timedelta(days=31)
+    due_date = clock.today() - timedelta(days=31)
     await make.issued(
         customer,
         lines=[line("1", "10.00")],
@@ -247,12 +261,18 @@ async def test_aging_as_of_another_day_moves_the_buckets(
         assert len(rows) == 1
         return {k: money(v) for k, v in rows[0].items() if k != "currency" and money(v)}
 
-    assert await bucket_of(today()) == {"days_31_60": Decimal(10), "total": Decimal(10)}
+    assert await bucket_of(clock.today()) == {"days_31_60": Decimal(10), "total": Decimal(10)}
     assert await bucket_of(due_date) == {"current": Decimal(10), "total": Decimal(10)}
     assert await bucket_of(due_date + timedelta(days=1)) == {
         "days_1_30": Decimal(10),
         "total": Decimal(10),
     }
+    # Without as_of, the aging is as of the clock's today.
+    clock.advance(timedelta(days=30))
+    response = await client.get(AGING, headers=admin)
+    assert response.json()["as_of"] == clock.today().isoformat()
+    [row] = [r for r in response.json()["items"] if r["currency"] == "RON"]
+    assert money(row["days_61_90"]) == Decimal(10)
 
 
 def _at(day: date, time: str = "12:00:00") -> str:
@@ -271,12 +291,15 @@ async def _aging_of(
 
 
 async def test_aging_at_a_past_date_counts_only_what_had_happened_by_then(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     """Payments (by the UTC day they were made) and credit notes after the date do not count;
     an invoice paid or voided since was still open then; one issued later was not yet."""
     customer = await make.customer(currency="HUF")
-    as_of = today() - timedelta(days=40)
+    as_of = clock.today() - timedelta(days=40)
 
     def days(n: int) -> str:
         return (as_of + timedelta(days=n)).isoformat()
@@ -334,7 +357,7 @@ async def test_aging_at_a_past_date_counts_only_what_had_happened_by_then(
         "total": Decimal(1160),
     }
     # Today: the void and the credit notes count, and the balances match the invoices'.
-    assert await _aging_of(client, admin, "HUF", today()) == {
+    assert await _aging_of(client, admin, "HUF", clock.today()) == {
         "days_1_30": Decimal(50),
         "days_61_90": Decimal(1000 - 300 - 200 - 100),
         "total": Decimal(450),
@@ -356,7 +379,10 @@ async def _summary_of(
 
 
 async def test_a_summary_up_to_a_past_date_is_what_was_true_on_that_date(
-    client: httpx.AsyncClient, admin: dict[str, str], make: Factory
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    make: Factory,
+    clock: FrozenClock,
 ) -> None:
     """Outstanding is what was still due at the end of the range; an invoice voided since was
     invoiced in its month (the void counts in the month it happened, like its tax records)."""
@@ -378,7 +404,7 @@ async def test_a_summary_up_to_a_past_date_is_what_was_true_on_that_date(
         "2025-03": (Decimal(600), zero, Decimal(500)),
         "2025-04": (zero, Decimal(100), zero),
     }
-    this_month = today().strftime("%Y-%m")
+    this_month = clock.today().strftime("%Y-%m")
     assert await _summary_of(client, admin, "MXN", **{"from": "2025-03-01"}) == {
         "2025-03": (Decimal(600), zero, Decimal(250)),
         "2025-04": (zero, Decimal(100), zero),

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from conftest import EventEnv, migrate_event_tables
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, select, text
 
 from tb_platform.db import Database, make_metadata, sync_url
 from tb_platform.events import drop_event_tables, event_tables
@@ -69,3 +69,46 @@ async def test_a_commit_that_wrote_events_wakes_the_relay_and_a_rollback_does_no
             assert channel == f"{env.schema}_outbox"
         finally:
             await connection.invalidate()  # a connection that LISTENed is not for the pool
+
+
+@pytest.mark.asyncio
+async def test_many_events_are_written_in_one_insert_in_their_order(env: EventEnv) -> None:
+    from tb_platform.events.catalog import EmployeeCreated
+    from tb_platform.events.envelope import Envelope
+    from tb_platform.uow import Actor, unit_of_work
+
+    envelopes = [
+        Envelope.create(
+            source="test-service",
+            data=EmployeeCreated(
+                id=n,
+                first_name="Ada",
+                last_name=f"N{n}",
+                email=f"e{n}@tb-erp.test",
+                status="active",
+            ),
+        )
+        for n in range(1, 1201)
+    ]
+    statements: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    async with unit_of_work(env.database, actor=Actor.system("tests"), outbox=env.tables) as uow:
+        sync_engine = env.database.engine.sync_engine
+        event.listen(sync_engine, "before_cursor_execute", record)
+        try:
+            await env.tables.add_many(uow.session, envelopes)
+            await env.tables.add_many(uow.session, [])
+        finally:
+            event.remove(sync_engine, "before_cursor_execute", record)
+
+    assert len([s for s in statements if "INSERT" in s]) == 1
+    rows = await env.rows(
+        select(env.tables.outbox.c.event_id, env.tables.outbox.c.payload).order_by(
+            env.tables.outbox.c.id
+        )
+    )
+    assert [row.event_id for row in rows] == [e.id for e in envelopes]
+    assert [Envelope.model_validate(row.payload) for row in rows] == envelopes

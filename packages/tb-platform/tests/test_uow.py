@@ -245,3 +245,16 @@ async def test_after_commit_steps_run_once_committed_and_never_after_a_rollback(
     with pytest.raises(RuntimeError, match="the operation failed"):
         await failing_operation()
     assert seen == ["first:1"]
+
+
+@pytest.mark.asyncio
+async def test_publish_many_writes_every_event_in_order_as_publish_would(env: EventEnv) -> None:
+    async with unit_of_work(
+        env.database, actor=Actor.system("tests"), outbox=env.tables, clock=FrozenClock(AT)
+    ) as uow:
+        envelopes = await uow.publish_many([_deleted(n) for n in (3, 1, 2)])
+    assert uow.events == envelopes
+    rows = await env.rows(select(env.tables.outbox).order_by(env.tables.outbox.c.id))
+    assert [row.event_id for row in rows] == [e.id for e in envelopes]
+    assert [row.subject for row in rows] == ["3", "1", "2"]
+    assert {row.payload["time"] for row in rows} == {"2026-03-01T09:30:00Z"}

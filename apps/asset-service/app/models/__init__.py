@@ -1,16 +1,20 @@
-"""The asset service's tables (SQLModel)."""
+"""The asset service's tables (SQLModel), and the event and employee tables beside them."""
 
+from ..db.events import EMPLOYEES, EVENTS
 from .asset import ASSET_TAG_SEQUENCE, Asset, AssetAssignment, DepreciationEntry, MaintenanceLog
 from .category import AssetCategory
-from .enums import AssetStatus, MaintenanceKind
+from .enums import AssetStatus, DepreciationMethod, MaintenanceKind
 
 __all__ = [
     "ASSET_TAG_SEQUENCE",
+    "EMPLOYEES",
+    "EVENTS",
     "Asset",
     "AssetAssignment",
     "AssetCategory",
     "AssetStatus",
     "DepreciationEntry",
+    "DepreciationMethod",
     "MaintenanceKind",
     "MaintenanceLog",
 ]

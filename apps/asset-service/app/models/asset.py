@@ -21,8 +21,7 @@ from sqlmodel import Field
 from tb_platform.columns import MONEY, created_at_field, string_enum, updated_at_field
 
 from ..db import SCHEMA, TableModel
-from ..services.depreciation import DepreciationMethod
-from .enums import AssetStatus, MaintenanceKind
+from .enums import AssetStatus, DepreciationMethod, MaintenanceKind
 
 # Numbers of generated tags (AST-000123): a sequence, so concurrent creates never collide.
 ASSET_TAG_SEQUENCE = Sequence("asset_tag_seq", schema=SCHEMA, metadata=TableModel.metadata)
@@ -134,6 +133,8 @@ class AssetAssignment(TableModel, table=True):
     returned_at: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     assigned_by: str = Field(max_length=100)
     returned_by: str | None = Field(default=None, max_length=100)
+    # Why the asset came back: the return's reason, or "employee terminated" (the worker).
+    return_reason: str | None = Field(default=None, max_length=200)
     notes: str | None = Field(default=None, max_length=1000)
 
 

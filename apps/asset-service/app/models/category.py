@@ -7,7 +7,7 @@ from sqlmodel import Field
 from tb_platform.columns import created_at_field, string_enum, updated_at_field
 
 from ..db import TableModel
-from ..services.depreciation import DepreciationMethod
+from .enums import DepreciationMethod
 
 
 class AssetCategory(TableModel, table=True):

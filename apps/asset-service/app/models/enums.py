@@ -1,3 +1,6 @@
+"""Every enumeration of the asset service, in one place (models, schemas and services import them
+from here; the depreciation engine too)."""
+
 from enum import StrEnum
 
 
@@ -13,3 +16,9 @@ class MaintenanceKind(StrEnum):
     PREVENTIVE = "preventive"
     CORRECTIVE = "corrective"
     INSPECTION = "inspection"
+
+
+class DepreciationMethod(StrEnum):
+    STRAIGHT_LINE = "straight_line"
+    DECLINING_BALANCE = "declining_balance"
+    DOUBLE_DECLINING_BALANCE = "double_declining_balance"

@@ -15,8 +15,7 @@ from tb_platform.money import (
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import BusinessDate, Id, PastUtcDatetime, trimmed
 
-from ..models import AssetStatus, MaintenanceKind
-from ..services.depreciation import DepreciationMethod
+from ..models.enums import AssetStatus, DepreciationMethod, MaintenanceKind
 
 AssetTag = Annotated[
     str,
@@ -128,8 +127,14 @@ class AssignBody(InputModel):
     notes: Annotated[str, trimmed(1000)] | None = None
 
 
+ReturnReason = Annotated[str, trimmed(200)]
+
+
 class ReturnBody(InputModel):
     notes: Annotated[str, trimmed(1000)] | None = None
+    reason: ReturnReason | None = Field(
+        default=None, description="Why it came back (kept in the history and the event)"
+    )
 
 
 class AssignmentPublic(BaseModel):
@@ -142,6 +147,9 @@ class AssignmentPublic(BaseModel):
     returned_at: dt.datetime | None
     assigned_by: str
     returned_by: str | None
+    return_reason: str | None = Field(
+        description='Why it came back: the return\'s reason, or "employee terminated"'
+    )
     notes: str | None
 
 

@@ -8,7 +8,7 @@ from tb_platform.money import Percent
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import trimmed
 
-from ..services.depreciation import DepreciationMethod
+from ..models.enums import DepreciationMethod
 
 CategoryName = Annotated[str, trimmed(100)]
 CategoryCode = Annotated[

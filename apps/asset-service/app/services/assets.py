@@ -1,9 +1,16 @@
-"""Assets: registration, changes, assignment, disposal, lists and the dashboard summary."""
+"""Assets: registration, changes, assignment, disposal, lists and the dashboard summary.
+
+Every change loads its asset with :func:`lock_asset` (``SELECT … FOR UPDATE``) and publishes the
+asset as it is afterwards. The rule "only current employees hold assets" is
+:func:`holder_problems`, whatever the path (assignment, import, demo data); it is checked against
+the employee projection, and asks the employee service — before any asset row is locked — only
+for ids the projection does not know yet.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,11 +18,20 @@ from typing import Any
 from sqlalchemy import Select, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.events.catalog import (
+    AssetAssigned,
+    AssetCreated,
+    AssetDisposed,
+    AssetReturned,
+    AssetUpdated,
+)
 from tb_platform.money import check_minor_unit, round_money
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
 from tb_platform.rbac import Grant
+from tb_platform.uow import UnitOfWork
 
 from ..models import (
     ASSET_TAG_SEQUENCE,
@@ -24,10 +40,11 @@ from ..models import (
     AssetCategory,
     AssetStatus,
     DepreciationEntry,
+    DepreciationMethod,
     MaintenanceLog,
 )
 from ..schemas.asset import AssetCreate, AssetUpdate
-from .depreciation import DepreciationMethod
+from .events import asset_event_data, publish_asset
 from .schedules import (
     accumulated_at,
     book_value,
@@ -65,10 +82,6 @@ SORTING = Sorting(
 )
 
 
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
 @dataclass(frozen=True)
 class Valued:
     """An asset with its book value and accumulated depreciation on one day."""
@@ -92,18 +105,53 @@ async def value_assets(session: AsyncSession, assets: list[Asset], *, at: dt.dat
     ]
 
 
-async def require_asset(session: AsyncSession, *, asset_id: int, lock: bool = False) -> Asset:
-    query = select(Asset).where(Asset.id == asset_id)
-    if lock:
-        # Moves between statuses take the row lock, so two requests cannot both pass a check.
-        query = query.with_for_update()
-    asset = (await session.scalars(query)).one_or_none()
+async def require_asset(session: AsyncSession, *, asset_id: int) -> Asset:
+    """The asset, to read (404 if there is none). Changes go through :func:`lock_asset`."""
+    asset = await session.get(Asset, asset_id)
     if asset is None:
         raise NotFound(f"Asset {asset_id} not found")
     return asset
 
 
-def _check_financials(values: Mapping[str, Any]) -> None:
+async def lock_asset(uow: UnitOfWork, asset_id: int) -> Asset:
+    """The asset, locked for the rest of the unit of work: the one way to load it for a change.
+
+    Two units that both pass a status check on the same asset are thereby serialised: the second
+    waits, then reads the row as the first left it (``populate_existing``, even when the unit
+    had read the asset before).
+    """
+    query = (
+        select(Asset)
+        .where(Asset.id == asset_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    asset = (await uow.session.scalars(query)).one_or_none()
+    if asset is None:
+        raise NotFound(f"Asset {asset_id} not found")
+    return asset
+
+
+async def holder_problems(
+    uow: UnitOfWork, employee_ids: Iterable[int], *, directory: EmployeeDirectory
+) -> dict[int, str]:
+    """The rule "only current employees hold assets": why each of ``employee_ids`` may not.
+
+    Checked against the employee projection; the employee service is asked only for ids the
+    projection does not know (503 when it cannot answer). Call it before locking any asset: the
+    current employees' rows stay share-locked until the unit commits, so a termination the
+    worker applies meanwhile waits, then takes back what this unit handed out.
+    """
+    wanted = set(employee_ids)
+    found = await current_employees(uow, wanted, directory=directory)
+    return {
+        employee_id: problem
+        for employee_id in sorted(wanted)
+        if (problem := employee_problem(employee_id, found.get(employee_id))) is not None
+    }
+
+
+def _check_financials(values: Mapping[str, Any], *, today: dt.date) -> None:
     """The rules between fields that single-field validation cannot see."""
     cost: Decimal = values["purchase_cost"]
     salvage: Decimal = values["salvage_value"]
@@ -113,7 +161,7 @@ def _check_financials(values: Mapping[str, Any]) -> None:
     if salvage > cost:
         raise InvalidField("salvage_value", "Salvage value cannot exceed the purchase cost")
     purchase_date: dt.date = values["purchase_date"]
-    if purchase_date > today():
+    if purchase_date > today:
         raise InvalidField("purchase_date", "Purchase date cannot be in the future")
     if purchase_date < EARLIEST_PURCHASE:
         raise InvalidField(
@@ -157,11 +205,11 @@ async def _refuse_taken_tag(
 
 
 async def resolve_new_asset(
-    session: AsyncSession, *, data: AssetCreate, category: AssetCategory | None = None
+    uow: UnitOfWork, *, data: AssetCreate, category: AssetCategory | None = None
 ) -> dict[str, Any]:
     """The new asset's fields, with the category's defaults filled in and every rule checked."""
     if category is None:
-        category = await session.get(AssetCategory, data.category_id)
+        category = await uow.session.get(AssetCategory, data.category_id)
         if category is None:
             raise InvalidField("category_id", f"Category {data.category_id} does not exist")
     values = data.model_dump()
@@ -173,34 +221,59 @@ async def resolve_new_asset(
         values["salvage_value"] = round_money(
             data.purchase_cost * category.default_salvage_percent / 100, data.currency
         )
-    _check_financials(values)
+    _check_financials(values, today=uow.clock.today())
     return values
 
 
 async def create_asset(
-    session: AsyncSession, *, data: AssetCreate, actor: str, category: AssetCategory | None = None
+    uow: UnitOfWork, *, data: AssetCreate, category: AssetCategory | None = None
 ) -> Asset:
-    values = await resolve_new_asset(session, data=data, category=category)
+    """Register one asset (in stock); publishes asset.created."""
+    values = await resolve_new_asset(uow, data=data, category=category)
     if values["asset_tag"] is not None:
-        await _refuse_taken_tag(session, values["asset_tag"])
-    [asset_id] = await create_assets(session, rows=[values], actor=actor)
-    return await require_asset(session, asset_id=asset_id)
+        await _refuse_taken_tag(uow.session, values["asset_tag"])
+    [asset_id] = await create_assets(uow, rows=[values])
+    return await require_asset(uow.session, asset_id=asset_id)
 
 
 async def create_assets(
-    session: AsyncSession, *, rows: list[dict[str, Any]], actor: str
+    uow: UnitOfWork,
+    *,
+    rows: list[dict[str, Any]],
+    directory: EmployeeDirectory | None = None,
 ) -> list[int]:
     """Insert many checked assets (``resolve_new_asset`` values) with their schedules, in bulk.
 
-    Tags given must already be known to be free; the missing ones are generated.
+    Tags given must already be known to be free; the missing ones are generated. A row with an
+    ``assigned_employee_id`` is created assigned to that employee (the holder rule applies:
+    pass the ``directory``). Publishes one asset.created per asset, in one INSERT.
     """
+    holders = {row["assigned_employee_id"] for row in rows if row.get("assigned_employee_id")}
+    if holders:
+        if directory is None:
+            raise ValueError("assets with a holder need the employee directory")
+        problems = await holder_problems(uow, holders, directory=directory)
+        if problems:
+            raise InvalidField("assigned_employee_id", "; ".join(problems.values()))
     missing = [row for row in rows if row["asset_tag"] is None]
-    for row, tag in zip(missing, await _free_tags(session, len(missing)), strict=True):
+    for row, tag in zip(missing, await _free_tags(uow.session, len(missing)), strict=True):
         row["asset_tag"] = tag
-    records = [{**row, "created_by": actor, "updated_by": actor} for row in rows]
+    actor = uow.actor.sub
+    records = [
+        {
+            **row,
+            "assigned_employee_id": row.get("assigned_employee_id"),
+            "status": AssetStatus.ASSIGNED
+            if row.get("assigned_employee_id")
+            else AssetStatus.IN_STOCK,
+            "created_by": actor,
+            "updated_by": actor,
+        }
+        for row in rows
+    ]
     ids = list(
         (
-            await session.scalars(
+            await uow.session.scalars(
                 insert(Asset).returning(Asset.id, sort_by_parameter_order=True), records
             )
         ).all()
@@ -210,13 +283,28 @@ async def create_assets(
         for asset_id, row in zip(ids, rows, strict=True)
         for entry in schedule_rows(asset_id, row)
     ]
-    await insert_schedule_rows(session, schedules)
+    await insert_schedule_rows(uow.session, schedules)
+    now = uow.clock.now()
+    assignments = [
+        {
+            "asset_id": asset_id,
+            "employee_id": record["assigned_employee_id"],
+            "assigned_at": now,
+            "assigned_by": actor,
+        }
+        for asset_id, record in zip(ids, records, strict=True)
+        if record["assigned_employee_id"]
+    ]
+    if assignments:
+        await uow.session.execute(insert(AssetAssignment), assignments)
+    created = [{**record, "id": asset_id} for asset_id, record in zip(ids, records, strict=True)]
+    await uow.publish_many(await asset_event_data(uow, AssetCreated, created))
     return ids
 
 
-async def update_asset(
-    session: AsyncSession, *, asset: Asset, changes: AssetUpdate, actor: str
-) -> Asset:
+async def update_asset(uow: UnitOfWork, *, asset_id: int, changes: AssetUpdate) -> Asset:
+    """Change fields (and in_stock ↔ retired); publishes asset.updated."""
+    asset = await lock_asset(uow, asset_id)
     values = changes.changes()
     if asset.status == AssetStatus.DISPOSED:
         raise Conflict("A disposed asset can no longer be changed", code="asset_disposed")
@@ -230,6 +318,7 @@ async def update_asset(
                 code="invalid_status_change",
             )
         asset.status = new
+    session = uow.session
     if "category_id" in values and await session.get(AssetCategory, values["category_id"]) is None:
         raise InvalidField("category_id", f"Category {values['category_id']} does not exist")
     if "asset_tag" in values:
@@ -237,20 +326,22 @@ async def update_asset(
     if values.get("depreciation_method") not in (None, DepreciationMethod.DECLINING_BALANCE):
         values.setdefault("declining_rate", None)  # leaving declining balance drops its rate
     merged = {field: values.get(field, getattr(asset, field)) for field in SCHEDULE_INPUTS}
-    _check_financials(merged)
+    _check_financials(merged, today=uow.clock.today())
     for field, value in values.items():
         setattr(asset, field, value)
-    asset.updated_by = actor
+    asset.updated_by = uow.actor.sub
     await session.flush()
     if SCHEDULE_INPUTS & values.keys():
         await regenerate_schedule(session, asset=asset)
     await session.refresh(asset)
+    await publish_asset(uow, AssetUpdated, asset)
     return asset
 
 
-async def delete_asset(session: AsyncSession, *, asset: Asset) -> None:
+async def delete_asset(uow: UnitOfWork, *, asset_id: int) -> None:
     """Only an asset entered by mistake: in stock, never assigned, never maintained."""
-    used = await session.scalar(
+    asset = await lock_asset(uow, asset_id)
+    used = await uow.session.scalar(
         select(
             exists().where(AssetAssignment.asset_id == asset.id)
             | exists().where(MaintenanceLog.asset_id == asset.id)
@@ -262,8 +353,8 @@ async def delete_asset(session: AsyncSession, *, asset: Asset) -> None:
             "retire or dispose of it instead",
             code="asset_has_history",
         )
-    await session.delete(asset)
-    await session.flush()
+    await uow.session.delete(asset)
+    await uow.session.flush()
 
 
 def filtered_assets(
@@ -299,31 +390,7 @@ def visible_to(grant: Grant, asset: Asset) -> bool:
     return grant.covers(asset.assigned_employee_id)
 
 
-async def assign_asset(
-    session: AsyncSession, *, asset: Asset, employee_id: int, actor: str, notes: str | None
-) -> Asset:
-    """Hand the asset to an employee (the caller has checked the employee with their service)."""
-    check_assignable(asset)
-    now = dt.datetime.now(dt.UTC)
-    session.add(
-        AssetAssignment(
-            asset_id=asset.id,
-            employee_id=employee_id,
-            assigned_at=now,
-            assigned_by=actor,
-            notes=notes,
-        )
-    )
-    asset.status = AssetStatus.ASSIGNED
-    asset.assigned_employee_id = employee_id
-    asset.updated_by = actor
-    await session.flush()
-    await session.refresh(asset)
-    return asset
-
-
 def check_assignable(asset: Asset) -> None:
-    """Refuse early, before the employee service is asked anything."""
     if asset.status != AssetStatus.IN_STOCK:
         raise Conflict(
             f"Asset {asset.asset_tag} is {asset.status}; only an in-stock asset can be assigned",
@@ -331,31 +398,112 @@ def check_assignable(asset: Asset) -> None:
         )
 
 
-async def return_asset(
-    session: AsyncSession, *, asset: Asset, actor: str, notes: str | None
+async def assign_asset(
+    uow: UnitOfWork,
+    *,
+    asset_id: int,
+    employee_id: int,
+    notes: str | None,
+    directory: EmployeeDirectory,
 ) -> Asset:
-    if asset.status != AssetStatus.ASSIGNED:
-        raise Conflict(f"Asset {asset.asset_tag} is not assigned", code="asset_not_assigned")
+    """Hand the asset to a current employee; publishes asset.assigned.
+
+    In this order: refuse early what is plainly refused (no asset, not in stock), check the
+    employee (which may ask the employee service: no asset row is locked yet), then lock the
+    asset and check it again.
+    """
+    check_assignable(await require_asset(uow.session, asset_id=asset_id))
+    problems = await holder_problems(uow, [employee_id], directory=directory)
+    if problems:
+        raise InvalidField("employee_id", problems[employee_id])
+    asset = await lock_asset(uow, asset_id)
+    check_assignable(asset)
+    actor = uow.actor.sub
+    uow.session.add(
+        AssetAssignment(
+            asset_id=asset.id,
+            employee_id=employee_id,
+            assigned_at=uow.clock.now(),
+            assigned_by=actor,
+            notes=notes,
+        )
+    )
+    asset.status = AssetStatus.ASSIGNED
+    asset.assigned_employee_id = employee_id
+    asset.updated_by = actor
+    await uow.session.flush()
+    await uow.session.refresh(asset)
+    await publish_asset(uow, AssetAssigned, asset)
+    return asset
+
+
+async def _close_assignment(
+    uow: UnitOfWork, asset: Asset, *, reason: str | None, notes: str | None
+) -> None:
+    """End the asset's open assignment in its history (returned now, by whom, why)."""
     open_assignment = (
-        await session.scalars(
+        await uow.session.scalars(
             select(AssetAssignment).where(
                 AssetAssignment.asset_id == asset.id, AssetAssignment.returned_at.is_(None)
             )
         )
     ).one_or_none()
-    if open_assignment is not None:
-        open_assignment.returned_at = dt.datetime.now(dt.UTC)
-        open_assignment.returned_by = actor
-        if notes:
-            open_assignment.notes = (
-                f"{open_assignment.notes}\n{notes}" if open_assignment.notes else notes
-            )
+    if open_assignment is None:
+        return
+    open_assignment.returned_at = uow.clock.now()
+    open_assignment.returned_by = uow.actor.sub
+    open_assignment.return_reason = reason
+    if notes:
+        open_assignment.notes = (
+            f"{open_assignment.notes}\n{notes}" if open_assignment.notes else notes
+        )
+
+
+async def return_asset(
+    uow: UnitOfWork, *, asset_id: int, notes: str | None, reason: str | None = None
+) -> Asset:
+    """Take the asset back into stock; publishes asset.returned (with ``reason``)."""
+    asset = await lock_asset(uow, asset_id)
+    if asset.status != AssetStatus.ASSIGNED:
+        raise Conflict(f"Asset {asset.asset_tag} is not assigned", code="asset_not_assigned")
+    await _close_assignment(uow, asset, reason=reason, notes=notes)
     asset.status = AssetStatus.IN_STOCK
     asset.assigned_employee_id = None
-    asset.updated_by = actor
-    await session.flush()
-    await session.refresh(asset)
+    asset.updated_by = uow.actor.sub
+    await uow.session.flush()
+    await uow.session.refresh(asset)
+    await publish_asset(uow, AssetReturned, asset, reason=reason)
     return asset
+
+
+async def release_assets_of(uow: UnitOfWork, *, employee_id: int, reason: str) -> list[Asset]:
+    """Take back every asset ``employee_id`` holds (they left); publishes asset.returned each.
+
+    An assigned asset goes back to stock. An asset in maintenance stays in maintenance but loses
+    its holder, and goes to stock when the work is completed. The history records why.
+    """
+    held = (
+        await uow.session.scalars(
+            select(Asset.id).where(Asset.assigned_employee_id == employee_id).order_by(Asset.id)
+        )
+    ).all()
+    released: list[Asset] = []
+    for asset_id in held:  # in id order, so two units never lock the same assets crosswise
+        asset = await lock_asset(uow, asset_id)
+        if asset.assigned_employee_id != employee_id:
+            continue  # returned or reassigned meanwhile
+        await _close_assignment(uow, asset, reason=reason, notes=None)
+        if asset.status == AssetStatus.IN_MAINTENANCE:
+            asset.status_before_maintenance = AssetStatus.IN_STOCK
+        else:
+            asset.status = AssetStatus.IN_STOCK
+        asset.assigned_employee_id = None
+        asset.updated_by = uow.actor.sub
+        await uow.session.flush()
+        await uow.session.refresh(asset)
+        await publish_asset(uow, AssetReturned, asset, reason=reason)
+        released.append(asset)
+    return released
 
 
 async def assignment_history(
@@ -371,14 +519,15 @@ async def assignment_history(
 
 
 async def dispose_asset(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
-    asset: Asset,
+    asset_id: int,
     date: dt.date,
     proceeds: Decimal,
     reason: str,
-    actor: str,
 ) -> Asset:
+    """Sell, scrap or write off; publishes asset.disposed."""
+    asset = await lock_asset(uow, asset_id)
     if asset.status == AssetStatus.DISPOSED:
         raise Conflict(f"Asset {asset.asset_tag} is already disposed of", code="asset_disposed")
     if asset.status in (AssetStatus.ASSIGNED, AssetStatus.IN_MAINTENANCE):
@@ -389,14 +538,15 @@ async def dispose_asset(
         )
     if date < asset.purchase_date:
         raise InvalidField("date", "Disposal date cannot be before the purchase date")
-    if date > today():
+    if date > uow.clock.today():
         raise InvalidField("date", "Disposal date cannot be in the future")
     check_minor_unit(proceeds, asset.currency, "proceeds")
+    session = uow.session
     asset.status = AssetStatus.DISPOSED
     asset.disposal_date = date
     asset.disposal_proceeds = proceeds
     asset.disposal_reason = reason
-    asset.updated_by = actor
+    asset.updated_by = uow.actor.sub
     await session.flush()
     await regenerate_schedule(session, asset=asset)  # now stops at the disposal month
     accumulated = await session.scalar(
@@ -407,6 +557,7 @@ async def dispose_asset(
     asset.book_value_at_disposal = asset.purchase_cost - Decimal(accumulated)
     await session.flush()
     await session.refresh(asset)
+    await publish_asset(uow, AssetDisposed, asset)
     return asset
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
 from ..models import Asset, AssetCategory
 from ..schemas.category import CategoryCreate, CategoryUpdate
@@ -18,6 +19,20 @@ SORTING = Sorting(
 
 async def require_category(session: AsyncSession, *, category_id: int) -> AssetCategory:
     category = await session.get(AssetCategory, category_id)
+    if category is None:
+        raise NotFound(f"Category {category_id} not found")
+    return category
+
+
+async def lock_category(uow: UnitOfWork, category_id: int) -> AssetCategory:
+    """The category, locked for the rest of the unit of work: the one way to load it for a change."""
+    query = (
+        select(AssetCategory)
+        .where(AssetCategory.id == category_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    category = (await uow.session.scalars(query)).one_or_none()
     if category is None:
         raise NotFound(f"Category {category_id} not found")
     return category
@@ -45,7 +60,8 @@ async def _refuse_duplicates(
             )
 
 
-async def create_category(session: AsyncSession, *, data: CategoryCreate) -> AssetCategory:
+async def create_category(uow: UnitOfWork, *, data: CategoryCreate) -> AssetCategory:
+    session = uow.session
     await _refuse_duplicates(session, name=data.name, code=data.code)
     category = AssetCategory(**data.model_dump())
     session.add(category)
@@ -55,28 +71,32 @@ async def create_category(session: AsyncSession, *, data: CategoryCreate) -> Ass
 
 
 async def update_category(
-    session: AsyncSession, *, category: AssetCategory, changes: CategoryUpdate
+    uow: UnitOfWork, *, category_id: int, changes: CategoryUpdate
 ) -> AssetCategory:
+    """New defaults apply to assets created afterwards; existing assets keep their own values."""
+    category = await lock_category(uow, category_id)
     values = changes.changes()
     await _refuse_duplicates(
-        session, name=values.get("name"), code=values.get("code"), exclude_id=category.id
+        uow.session, name=values.get("name"), code=values.get("code"), exclude_id=category.id
     )
     for field, value in values.items():
         setattr(category, field, value)
-    await session.flush()
-    await session.refresh(category)
+    await uow.session.flush()
+    await uow.session.refresh(category)
     return category
 
 
-async def delete_category(session: AsyncSession, *, category: AssetCategory) -> None:
-    in_use = await session.scalar(select(exists().where(Asset.category_id == category.id)))
+async def delete_category(uow: UnitOfWork, *, category_id: int) -> None:
+    """Refused while assets use the category."""
+    category = await lock_category(uow, category_id)
+    in_use = await uow.session.scalar(select(exists().where(Asset.category_id == category.id)))
     if in_use:
         raise Conflict(
             f"Category {category.name!r} is used by assets; move them first",
             code="category_in_use",
         )
-    await session.delete(category)
-    await session.flush()
+    await uow.session.delete(category)
+    await uow.session.flush()
 
 
 async def list_categories(

@@ -10,11 +10,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.csv_cells import csv_line, unescape_formula
 from tb_platform.db import Database
+from tb_platform.employee_directory import EmployeeDirectory
 from tb_platform.errors import AppError, Conflict, InvalidField
+from tb_platform.types import PG_INT_MAX
+from tb_platform.uow import Actor, Clock, UnitOfWork, unit_of_work
 
 from ..models import Asset, AssetCategory
 from ..schemas.asset import AssetCreate
@@ -39,9 +41,11 @@ IMPORT_COLUMNS = (
     "notes",
 )
 REQUIRED_COLUMNS = ("name", "category_code", "purchase_date", "purchase_cost")
+# Optional on import: the asset comes in assigned to that employee (a current one).
+HOLDER_COLUMN = "assigned_employee_id"
 # What an export adds; an import accepts these columns and ignores them.
-READ_ONLY_COLUMNS = ("id", "status", "assigned_employee_id", "book_value")
-EXPORT_COLUMNS = IMPORT_COLUMNS + READ_ONLY_COLUMNS
+READ_ONLY_COLUMNS = ("id", "status", "book_value")
+EXPORT_COLUMNS = (*IMPORT_COLUMNS, "id", "status", HOLDER_COLUMN, "book_value")
 EXPORT_BATCH = 500
 
 
@@ -98,7 +102,7 @@ def _read_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         problems = [
             _problem(1, name, f"unknown column {name!r}")
             for name in header
-            if name not in IMPORT_COLUMNS and name not in READ_ONLY_COLUMNS
+            if name not in IMPORT_COLUMNS and name not in (HOLDER_COLUMN, *READ_ONLY_COLUMNS)
         ]
         problems += [
             _problem(1, name, f"required column {name!r} is missing")
@@ -138,9 +142,24 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part != "body") or "row"
 
 
-async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> list[int]:
-    """Validate every row; import them all, or raise InvalidCsv listing every bad row."""
+def _holder(raw: str) -> int | None:
+    """The ``assigned_employee_id`` cell: empty, or an employee id (ValueError otherwise)."""
+    text = raw.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= PG_INT_MAX:
+        raise ValueError("must be an employee id (a positive whole number)")
+    return int(text)
+
+
+async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDirectory) -> list[int]:
+    """Validate every row; import them all, or raise InvalidCsv listing every bad row.
+
+    A row with an ``assigned_employee_id`` comes in assigned to that employee, who must still
+    work here (unknown or terminated: that row's error).
+    """
     _, rows = _read_rows(content)
+    session = uow.session
     categories = {c.code: c for c in (await session.scalars(select(AssetCategory))).all()}
     given_tags = [
         row["asset_tag"].strip().upper() for row in rows if row.get("asset_tag", "").strip()
@@ -152,7 +171,7 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
     )
     seen_tags: dict[str, int] = {}
     problems: list[dict[str, Any]] = []
-    valid: list[dict[str, Any]] = []
+    valid: list[tuple[int, dict[str, Any]]] = []
     for index, row in enumerate(rows):
         line = index + 2
         if not row:
@@ -175,6 +194,11 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
                     line, "category_code", f"no category with code {code!r}" if code else "required"
                 )
             )
+        holder: int | None = None
+        try:
+            holder = _holder(row.get(HOLDER_COLUMN, ""))
+        except ValueError as exc:
+            row_problems.append(_problem(line, HOLDER_COLUMN, str(exc)))
         try:
             data = AssetCreate.model_validate(
                 {**values, "category_id": category.id if category else 1}
@@ -202,20 +226,30 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
         resolved: dict[str, Any] | None = None
         if category is not None:
             try:
-                resolved = await asset_service.resolve_new_asset(
-                    session, data=data, category=category
-                )
+                resolved = await asset_service.resolve_new_asset(uow, data=data, category=category)
             except InvalidField as exc:
                 row_problems += [_problem(line, err["field"], err["msg"]) for err in exc.detail]
         if row_problems:
             problems += row_problems
         elif resolved is not None:
-            valid.append(resolved)
+            valid.append((line, {**resolved, HOLDER_COLUMN: holder}))
+    # The holder rule, for every row at once (the employee service is asked at most once per
+    # 500 employees the projection does not know yet).
+    holders = {values[HOLDER_COLUMN] for _, values in valid if values[HOLDER_COLUMN]}
+    refused = await asset_service.holder_problems(uow, holders, directory=directory)
+    problems += [
+        _problem(line, HOLDER_COLUMN, refused[values[HOLDER_COLUMN]])
+        for line, values in valid
+        if values[HOLDER_COLUMN] in refused
+    ]
     if problems:
+        problems.sort(key=lambda p: p["row"])
         bad_rows = len({p["row"] for p in problems})
         raise InvalidCsv(f"{bad_rows} row(s) are not valid; nothing was imported", problems)
     try:
-        return await asset_service.create_assets(session, rows=valid, actor=actor)
+        return await asset_service.create_assets(
+            uow, rows=[values for _, values in valid], directory=directory
+        )
     except IntegrityError as exc:  # a tag taken by a concurrent request since the check above
         raise Conflict(
             "An asset tag of the file was taken meanwhile; nothing was imported",
@@ -223,16 +257,19 @@ async def import_csv(session: AsyncSession, *, content: bytes, actor: str) -> li
         ) from exc
 
 
-async def export_rows(database: Database, **filters: Any) -> AsyncIterator[str]:
-    """CSV lines of the filtered assets, read in batches from a session of its own.
+async def export_rows(
+    database: Database, *, actor: Actor, clock: Clock, **filters: Any
+) -> AsyncIterator[str]:
+    """CSV lines of the filtered assets, read in batches in a unit of work of its own.
 
-    The request's session is closed once the endpoint returns, while the body is still being
-    streamed; this generator therefore opens its own.
+    The request's unit is over once the endpoint returns, while the body is still being
+    streamed; this generator therefore opens its own (reading only), with the request's clock.
     """
     yield csv_line(EXPORT_COLUMNS)
-    today = asset_service.today()
     query = asset_service.filtered_assets(**filters).order_by(Asset.asset_tag, Asset.id)
-    async with database.sessionmaker() as session:
+    async with unit_of_work(database, actor=actor, clock=clock) as uow:
+        today = uow.clock.today()
+        session = uow.session
         codes = dict((await session.execute(select(AssetCategory.id, AssetCategory.code))).all())
         result = await session.stream_scalars(query.execution_options(yield_per=EXPORT_BATCH))
         async for batch in result.partitions(EXPORT_BATCH):

@@ -8,22 +8,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
-from tb_platform.employees import employee_ids_by_email
+from tb_platform.employee_directory import EmployeeDirectory, sync_employees
+from tb_platform.employees import TERMINATED, EmployeeServiceUnavailable
+from tb_platform.uow import Actor, UnitOfWork, unit_of_work
 
 from ..core.config import AssetSettings
-from ..models import Asset, AssetStatus, MaintenanceKind
-from ..schemas.asset import AssetCreate, MaintenanceCreate
+from ..db.events import EMPLOYEES, EVENTS
+from ..models import Asset, AssetStatus, DepreciationMethod, MaintenanceKind
+from ..schemas.asset import AssetCreate, AssetUpdate, MaintenanceCreate
 from ..schemas.category import CategoryCreate
 from . import assets as asset_service
 from . import categories as category_service
 from . import maintenance as maintenance_service
-from .depreciation import DepreciationMethod
 
 logger = logging.getLogger(__name__)
-ACTOR = "seed-demo"
+ACTOR = Actor.system("seed-demo")
 
 CATEGORIES = [
     CategoryCreate(
@@ -173,26 +174,37 @@ def _demo_assets(today: dt.date) -> list[DemoAsset]:
     ]
 
 
-async def _ensure_categories(session: AsyncSession) -> dict[str, int]:
+async def _ensure_categories(uow: UnitOfWork) -> dict[str, int]:
     ids: dict[str, int] = {}
     for data in CATEGORIES:
-        category = await category_service.find_by_code(session, code=data.code)
+        category = await category_service.find_by_code(uow.session, code=data.code)
         if category is None:
-            category = await category_service.create_category(session, data=data)
+            category = await category_service.create_category(uow, data=data)
         assert category.id is not None
         ids[data.code] = category.id
     return ids
 
 
+async def _holders_by_email(uow: UnitOfWork, emails: set[str]) -> dict[str, int]:
+    """The demo holders the employee projection knows as current employees."""
+    rows = await uow.session.execute(
+        select(EMPLOYEES.c.email, EMPLOYEES.c.id).where(
+            EMPLOYEES.c.email.in_(emails), EMPLOYEES.c.status != TERMINATED
+        )
+    )
+    return dict(rows.all())
+
+
 async def _create(
-    session: AsyncSession,
+    uow: UnitOfWork,
     demo: DemoAsset,
     category_id: int,
-    employees: dict[str, int],
-    today: dt.date,
+    holders: dict[str, int],
+    directory: EmployeeDirectory,
 ) -> Asset:
+    today = uow.clock.today()
     asset = await asset_service.create_asset(
-        session,
+        uow,
         data=AssetCreate(
             asset_tag=demo.tag,
             name=demo.name,
@@ -205,17 +217,18 @@ async def _create(
             depreciation_method=demo.method,
             declining_rate=Decimal(demo.rate) if demo.rate else None,
         ),
-        actor=ACTOR,
     )
-    holder = employees.get(demo.holder) if demo.holder else None
+    assert asset.id is not None
+    holder = holders.get(demo.holder) if demo.holder else None
     if holder is not None:
+        # The same rule as every assignment: the holder is checked against the projection.
         asset = await asset_service.assign_asset(
-            session, asset=asset, employee_id=holder, actor=ACTOR, notes="demo data"
+            uow, asset_id=asset.id, employee_id=holder, notes="demo data", directory=directory
         )
     if demo.next_due is not None:
         await maintenance_service.open_log(
-            session,
-            asset=asset,
+            uow,
+            asset_id=asset.id,
             data=MaintenanceCreate(
                 kind=MaintenanceKind.PREVENTIVE,
                 description="Yearly service",
@@ -227,50 +240,59 @@ async def _create(
                 ),
                 next_due_date=demo.next_due,
             ),
-            actor=ACTOR,
         )
     if demo.state == AssetStatus.IN_MAINTENANCE:
         await maintenance_service.open_log(
-            session,
-            asset=asset,
+            uow,
+            asset_id=asset.id,
             data=MaintenanceCreate(
                 kind=MaintenanceKind.CORRECTIVE,
                 description="Keyboard replacement",
                 vendor="Lenovo service",
                 cost=Decimal("180.00"),
             ),
-            actor=ACTOR,
         )
     elif demo.state == AssetStatus.RETIRED:
-        asset.status = AssetStatus.RETIRED
+        asset = await asset_service.update_asset(
+            uow, asset_id=asset.id, changes=AssetUpdate(status=AssetStatus.RETIRED)
+        )
     elif demo.state == AssetStatus.DISPOSED:
         asset = await asset_service.dispose_asset(
-            session,
-            asset=asset,
+            uow,
+            asset_id=asset.id,
             date=today.replace(day=1) - dt.timedelta(days=40),
             proceeds=Decimal("9500.00"),
             reason="Sold to a dealer",
-            actor=ACTOR,
         )
     return asset
 
 
 async def seed_demo(settings: AssetSettings) -> list[str]:
-    today = asset_service.today()
-    employees = await employee_ids_by_email(settings)
+    """Fill the employee projection from the employee service (when it answers), then add the
+    demo categories and assets that are missing, in one unit of work."""
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    directory = EmployeeDirectory(EMPLOYEES, settings)
     created = 0
     try:
-        async with database.sessionmaker() as session, session.begin():
-            categories = await _ensure_categories(session)
-            for demo in _demo_assets(today):
-                exists = await session.scalar(select(Asset.id).where(Asset.asset_tag == demo.tag))
+        try:
+            await sync_employees(database, EMPLOYEES, settings, client=directory.client)
+        except EmployeeServiceUnavailable as exc:
+            logger.warning("employee service not reachable (%s): using the projection as is", exc)
+        async with unit_of_work(database, actor=ACTOR, outbox=EVENTS) as uow:
+            demos = _demo_assets(uow.clock.today())
+            holders = await _holders_by_email(uow, {d.holder for d in demos if d.holder})
+            categories = await _ensure_categories(uow)
+            for demo in demos:
+                exists = await uow.session.scalar(
+                    select(Asset.id).where(Asset.asset_tag == demo.tag)
+                )
                 if exists is None:
-                    await _create(session, demo, categories[demo.category], employees, today)
+                    await _create(uow, demo, categories[demo.category], holders, directory)
                     created += 1
     finally:
+        await directory.aclose()
         await database.dispose()
     lines = [f"assets: {len(CATEGORIES)} demo categories, {created} new demo assets"]
-    if not employees:
-        lines.append("assets: the employee service was not reachable; demo assets are unassigned")
+    if not holders:
+        lines.append("assets: no demo employees are known; demo assets are unassigned")
     return lines

@@ -29,18 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
 from tb_platform.money import CENT, minor_unit, round_money
 
+from ..models.enums import DepreciationMethod
+
 MAX_LIFE_MONTHS = 1200
 _ZERO = Decimal("0.00")
-
-
-class DepreciationMethod(StrEnum):
-    STRAIGHT_LINE = "straight_line"
-    DECLINING_BALANCE = "declining_balance"
-    DOUBLE_DECLINING_BALANCE = "double_declining_balance"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.events.catalog import AssetUpdated
 from tb_platform.money import check_minor_unit
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
 from ..models import Asset, AssetStatus, MaintenanceLog
 from ..schemas.asset import MaintenanceComplete, MaintenanceCreate
+from .assets import lock_asset
+from .events import publish_asset
 
 SORTING = Sorting(
     fields={"started_at": MaintenanceLog.started_at, "id": MaintenanceLog.id},
@@ -21,17 +26,50 @@ SORTING = Sorting(
     tiebreaker=MaintenanceLog.id,
 )
 
+# Per asset that is not disposed, the next-due date of its latest log that has one.
+_LATEST_DUE = (
+    select(
+        MaintenanceLog.id.label("log_id"),
+        MaintenanceLog.asset_id,
+        MaintenanceLog.kind,
+        MaintenanceLog.next_due_date,
+    )
+    .where(MaintenanceLog.next_due_date.is_not(None))
+    .order_by(MaintenanceLog.asset_id, MaintenanceLog.started_at.desc(), MaintenanceLog.id.desc())
+    .ext(distinct_on(MaintenanceLog.asset_id))
+    .subquery("latest_due")
+)
+DUE = (
+    select(
+        _LATEST_DUE.c.asset_id,
+        Asset.asset_tag,
+        Asset.name.label("asset_name"),
+        _LATEST_DUE.c.log_id,
+        _LATEST_DUE.c.kind,
+        _LATEST_DUE.c.next_due_date,
+    )
+    .join(Asset, Asset.id == _LATEST_DUE.c.asset_id)
+    .where(Asset.status != AssetStatus.DISPOSED)
+    .subquery("due")
+)
+DUE_SORTING = Sorting(
+    fields={"next_due_date": DUE.c.next_due_date, "asset_id": DUE.c.asset_id},
+    default="next_due_date",
+    tiebreaker=DUE.c.asset_id,
+)
 
-async def open_log(
-    session: AsyncSession, *, asset: Asset, data: MaintenanceCreate, actor: str
-) -> MaintenanceLog:
+
+async def open_log(uow: UnitOfWork, *, asset_id: int, data: MaintenanceCreate) -> MaintenanceLog:
+    """Record work on the asset. Without ``completed_at`` the asset goes into maintenance until
+    the log is completed (asset.updated); with it, it is a record of past work."""
+    asset = await lock_asset(uow, asset_id)
     if asset.status in (AssetStatus.DISPOSED, AssetStatus.RETIRED):
         raise Conflict(
             f"Asset {asset.asset_tag} is {asset.status}; it is no longer maintained",
             code="asset_out_of_service",
         )
     check_minor_unit(data.cost, asset.currency, "cost")
-    started_at = data.started_at or dt.datetime.now(dt.UTC)
+    started_at = data.started_at or uow.clock.now()
     if data.completed_at is not None:
         if data.completed_at < started_at:
             raise InvalidField("completed_at", "Cannot be before started_at")
@@ -40,6 +78,7 @@ async def open_log(
             f"Asset {asset.asset_tag} already has open maintenance; complete it first",
             code="maintenance_open",
         )
+    actor = uow.actor.sub
     log = MaintenanceLog(
         asset_id=asset.id,
         kind=data.kind,
@@ -51,13 +90,15 @@ async def open_log(
         next_due_date=data.next_due_date,
         created_by=actor,
     )
-    session.add(log)
+    uow.session.add(log)
     if data.completed_at is None:
         asset.status_before_maintenance = asset.status
         asset.status = AssetStatus.IN_MAINTENANCE
         asset.updated_by = actor
-    await session.flush()
-    await session.refresh(log)
+    await uow.session.flush()
+    await uow.session.refresh(log)
+    if data.completed_at is None:
+        await publish_asset(uow, AssetUpdated, asset)
     return log
 
 
@@ -69,16 +110,14 @@ async def require_log(session: AsyncSession, *, asset_id: int, log_id: int) -> M
 
 
 async def complete_log(
-    session: AsyncSession,
-    *,
-    asset: Asset,
-    log: MaintenanceLog,
-    data: MaintenanceComplete,
-    actor: str,
+    uow: UnitOfWork, *, asset_id: int, log_id: int, data: MaintenanceComplete
 ) -> MaintenanceLog:
+    """The work is done: the asset goes back to where it was (asset.updated)."""
+    asset = await lock_asset(uow, asset_id)
+    log = await require_log(uow.session, asset_id=asset_id, log_id=log_id)
     if log.completed_at is not None:
         raise Conflict("This maintenance is already completed", code="maintenance_completed")
-    completed_at = data.completed_at or dt.datetime.now(dt.UTC)
+    completed_at = data.completed_at or uow.clock.now()
     if completed_at < log.started_at:
         raise InvalidField("completed_at", "Cannot be before started_at")
     if data.cost is not None:
@@ -88,16 +127,19 @@ async def complete_log(
         log.cost = data.cost
     if data.next_due_date is not None:
         log.next_due_date = data.next_due_date
-    if asset.status == AssetStatus.IN_MAINTENANCE:
+    back_in_service = asset.status == AssetStatus.IN_MAINTENANCE
+    if back_in_service:
         back = asset.status_before_maintenance or AssetStatus.IN_STOCK
         # An asset whose holder was recorded keeps them; otherwise it goes back to stock.
         if back == AssetStatus.ASSIGNED and asset.assigned_employee_id is None:
             back = AssetStatus.IN_STOCK
         asset.status = back
         asset.status_before_maintenance = None
-        asset.updated_by = actor
-    await session.flush()
-    await session.refresh(log)
+        asset.updated_by = uow.actor.sub
+    await uow.session.flush()
+    await uow.session.refresh(log)
+    if back_in_service:
+        await publish_asset(uow, AssetUpdated, asset)
     return log
 
 
@@ -108,40 +150,6 @@ async def list_logs(
     return await paginate(session, query, params=params, sorting=SORTING)
 
 
-async def due(
-    session: AsyncSession, *, before: dt.date, limit: int, offset: int
-) -> tuple[list[dict[str, object]], int]:
-    """Each asset's latest next-due date, when on or before ``before``; soonest first."""
-    latest = (
-        select(
-            MaintenanceLog.id.label("log_id"),
-            MaintenanceLog.asset_id,
-            MaintenanceLog.kind,
-            MaintenanceLog.next_due_date,
-        )
-        .where(MaintenanceLog.next_due_date.is_not(None))
-        .order_by(
-            MaintenanceLog.asset_id,
-            MaintenanceLog.started_at.desc(),
-            MaintenanceLog.id.desc(),
-        )
-        .ext(distinct_on(MaintenanceLog.asset_id))
-        .subquery()
-    )
-    base = (
-        select(
-            latest.c.asset_id,
-            Asset.asset_tag,
-            Asset.name.label("asset_name"),
-            latest.c.log_id,
-            latest.c.kind,
-            latest.c.next_due_date,
-        )
-        .join(Asset, Asset.id == latest.c.asset_id)
-        .where(latest.c.next_due_date <= before, Asset.status != AssetStatus.DISPOSED)
-    )
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = await session.execute(
-        base.order_by(latest.c.next_due_date, latest.c.asset_id).limit(limit).offset(offset)
-    )
-    return [dict(row._mapping) for row in rows], total
+def due(*, before: dt.date) -> Select[Any]:
+    """Each asset's latest next-due date, when on or before ``before`` (rows for ``paginate``)."""
+    return select(DUE).where(DUE.c.next_due_date <= before)

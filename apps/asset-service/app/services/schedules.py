@@ -95,6 +95,15 @@ async def accumulated_at(
 
 def book_value(asset: Asset, accumulated: Decimal, *, at: dt.date) -> Decimal:
     """What the asset is worth on ``at``: nothing after the day it was disposed of."""
-    if asset.disposal_date is not None and at > asset.disposal_date:
+    return value_on(
+        at, cost=asset.purchase_cost, accumulated=accumulated, disposal_date=asset.disposal_date
+    )
+
+
+def value_on(
+    at: dt.date, *, cost: Decimal, accumulated: Decimal, disposal_date: dt.date | None
+) -> Decimal:
+    """Book value on ``at`` from cost and accumulated depreciation (0 after disposal)."""
+    if disposal_date is not None and at > disposal_date:
         return Decimal("0.00")
-    return asset.purchase_cost - accumulated
+    return cost - accumulated

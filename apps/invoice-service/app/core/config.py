@@ -1,9 +1,12 @@
 """The invoice service's settings (environment variables, see ServiceSettings for the shared ones)."""
 
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import Field
 
+from tb_platform.app import current_settings
 from tb_platform.employees import EmployeeServiceSettings
 
 
@@ -20,3 +23,7 @@ class InvoiceSettings(EmployeeServiceSettings):
 @lru_cache
 def get_settings() -> InvoiceSettings:
     return InvoiceSettings()
+
+
+SettingsDep = Annotated[InvoiceSettings, Depends(current_settings)]
+"""The running app's settings (read per request, so tests may swap them)."""

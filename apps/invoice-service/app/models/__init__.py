@@ -1,5 +1,7 @@
 """The invoice service's tables (SQLModel)."""
 
+# The event tables join the same metadata, so migrations and their drift check see them too.
+from ..db import events as _events  # noqa: F401
 from .credit_note import CreditNote, CreditNoteLine
 from .customer import Customer
 from .enums import (
@@ -9,9 +11,10 @@ from .enums import (
     PaymentKind,
     PaymentMethod,
     SequenceKind,
+    StatusFilter,
     TaxSource,
 )
-from .invoice import Invoice, LineItem, utc_today
+from .invoice import Invoice, LineItem
 from .ledger import NumberSequence, TaxRecord
 from .payment import Payment, PaymentIdempotencyKey
 
@@ -30,7 +33,7 @@ __all__ = [
     "PaymentKind",
     "PaymentMethod",
     "SequenceKind",
+    "StatusFilter",
     "TaxRecord",
     "TaxSource",
-    "utc_today",
 ]

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, inspect, select
@@ -7,7 +8,7 @@ from sqlmodel import Field, Relationship
 from tb_platform.columns import created_at_field
 
 from ..db import TableModel
-from ._types import MONEY, PERCENT, QUANTITY, dt
+from ._types import MONEY, PERCENT, QUANTITY
 from .invoice import Invoice
 
 

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, Index, Integer, String, func, literal_column
@@ -6,7 +7,6 @@ from sqlmodel import Field
 from tb_platform.columns import created_at_field, updated_at_field
 
 from ..db import TableModel
-from ._types import dt
 
 
 class Customer(TableModel, table=True):

@@ -1,8 +1,7 @@
-"""The closed sets of values the invoice service stores (VARCHAR + CHECK columns)."""
+"""Every closed set of values of the invoice service: what its columns store (VARCHAR + CHECK)
+and what its API accepts."""
 
 from enum import StrEnum
-
-from tb_platform.columns import string_enum
 
 
 class InvoiceStatus(StrEnum):
@@ -17,6 +16,17 @@ class InvoiceStatus(StrEnum):
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 # Statuses a payment or a credit note may be recorded against.
 POSTED_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID)
+
+
+class StatusFilter(StrEnum):
+    """``status`` of an invoice list: one of the stored statuses, or the derived ``overdue``."""
+
+    DRAFT = InvoiceStatus.DRAFT.value
+    ISSUED = InvoiceStatus.ISSUED.value
+    PARTIALLY_PAID = InvoiceStatus.PARTIALLY_PAID.value
+    PAID = InvoiceStatus.PAID.value
+    VOID = InvoiceStatus.VOID.value
+    OVERDUE = "overdue"
 
 
 class PaymentKind(StrEnum):
@@ -49,6 +59,6 @@ __all__ = [
     "PaymentKind",
     "PaymentMethod",
     "SequenceKind",
+    "StatusFilter",
     "TaxSource",
-    "string_enum",
 ]

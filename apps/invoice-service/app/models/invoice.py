@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -16,17 +17,13 @@ from sqlmodel import Field, Relationship
 from tb_platform.columns import created_at_field, updated_at_field
 
 from ..db import TableModel
-from ._types import MONEY, PERCENT, QUANTITY, dt
+from ._types import MONEY, PERCENT, QUANTITY, string_enum
 from .customer import Customer
-from .enums import OPEN_STATUSES, InvoiceStatus, string_enum
+from .enums import OPEN_STATUSES, InvoiceStatus
 
 if TYPE_CHECKING:
     from .credit_note import CreditNote
     from .payment import Payment
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def _money(**kw: Any) -> Any:
@@ -109,9 +106,9 @@ class Invoice(TableModel, table=True):
     def customer_name(self) -> str:
         return self.customer.name if self.customer is not None else ""
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.status in OPEN_STATUSES and self.due_date < utc_today()
+    def is_overdue_on(self, today: dt.date) -> bool:
+        """Money is still owed and was due before ``today`` (the unit of work's clock)."""
+        return self.status in OPEN_STATUSES and self.due_date < today
 
 
 class LineItem(TableModel, table=True):

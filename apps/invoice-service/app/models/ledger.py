@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -14,8 +15,8 @@ from sqlmodel import Field
 from tb_platform.columns import created_at_field
 
 from ..db import TableModel
-from ._types import MONEY, PERCENT, dt
-from .enums import TaxSource, string_enum
+from ._types import MONEY, PERCENT, string_enum
+from .enums import TaxSource
 
 
 class TaxRecord(TableModel, table=True):

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -17,8 +18,8 @@ from sqlmodel import Field
 from tb_platform.columns import created_at_field
 
 from ..db import TableModel
-from ._types import MONEY, dt
-from .enums import PaymentKind, PaymentMethod, string_enum
+from ._types import MONEY, string_enum
+from .enums import PaymentKind, PaymentMethod
 from .invoice import Invoice
 
 

@@ -1,7 +1,6 @@
 import datetime as dt
 from decimal import Decimal
-from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -9,7 +8,7 @@ from tb_platform.money import Currency, InCurrency, Money, Percent
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import BusinessDate, Id, trimmed
 
-from ..models import InvoiceStatus
+from ..models import Invoice, InvoiceStatus
 from .common import Amount, DecimalText, Quantity, Reason
 from .credit_note import CreditNotePublic
 from .payment import PaymentPublic
@@ -84,7 +83,7 @@ class InvoicePublic(InCurrency):
     customer_id: int
     customer_name: str
     status: InvoiceStatus
-    is_overdue: bool
+    is_overdue: bool = Field(description="Issued or partly paid, and due before today (UTC)")
     issue_date: dt.date
     due_date: dt.date
     currency: str
@@ -107,13 +106,18 @@ class InvoicePublic(InCurrency):
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    @classmethod
+    def of(cls, invoice: Invoice, *, today: dt.date) -> Self:
+        """The invoice as the API shows it on ``today`` (whether it is overdue depends on it)."""
+        return cls.model_validate(_OnDay(invoice, today))
 
-class StatusFilter(StrEnum):
-    """``status`` of a list: one of the stored statuses, or the derived ``overdue``."""
 
-    DRAFT = "draft"
-    ISSUED = "issued"
-    PARTIALLY_PAID = "partially_paid"
-    PAID = "paid"
-    VOID = "void"
-    OVERDUE = "overdue"
+class _OnDay:
+    """An invoice read on one day: its attributes, and whether it is overdue on that day."""
+
+    def __init__(self, invoice: Invoice, today: dt.date) -> None:
+        self._invoice = invoice
+        self.is_overdue = invoice.is_overdue_on(today)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._invoice, name)

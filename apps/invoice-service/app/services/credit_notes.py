@@ -9,7 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from tb_platform.errors import Conflict, InvalidField
+from tb_platform.events.catalog import InvoiceCredited
 from tb_platform.money import check_minor_unit, round_money
+from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
 from ..models import (
     POSTED_STATUSES,
@@ -26,8 +29,18 @@ from ..models import (
 )
 from ..schemas.credit_note import CreditLineInput, CreditNoteCreate
 from .amounts import ZERO, split_gross
-from .invoices import on_invoice_paid, require_invoice, settle, tax_by_rate, utc_now
+from .invoices import event_fields, lock_invoice, on_invoice_paid, settle, tax_by_rate
 from .numbering import next_number
+from .payments import publish_payment
+
+CREDIT_NOTE_SORTING = Sorting(
+    fields={
+        "id": CreditNote.id,  # type: ignore[dict-item]
+        "issue_date": CreditNote.issue_date,  # type: ignore[dict-item]
+    },
+    default="id",
+    tiebreaker=CreditNote.id,  # type: ignore[arg-type]
+)
 
 
 @dataclass
@@ -142,15 +155,19 @@ def _credit_amount(
 
 
 async def create_credit_note(
-    session: AsyncSession, *, invoice_id: int, data: CreditNoteCreate, actor: str
+    uow: UnitOfWork, *, invoice_id: int, data: CreditNoteCreate
 ) -> CreditNote:
     """Credit part or all of an issued invoice.
 
     The credit reduces the balance due; whatever exceeds what was still owed is paid back, as a
     refund (a negative payment). Numbered from its own gap-free sequence, with negative tax
-    records dated its issue date.
+    records dated its issue date (today, by the unit's clock).
+
+    Publishes ``invoice.credited``; then ``payment.recorded`` with the negative amount when
+    something was refunded, and ``invoice.paid`` when the credit settled the balance.
     """
-    invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
+    session = uow.session
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
     if invoice.status not in POSTED_STATUSES:
         raise Conflict(
             f"Invoice {invoice.number or invoice.id} is {invoice.status.value}; only an issued"
@@ -188,7 +205,8 @@ async def create_credit_note(
             " (or nothing is left to credit); credit a larger quantity",
         )
 
-    today = utc_now().date()
+    now = uow.clock.now()
+    today = now.date()
     assert invoice.id is not None
     note = CreditNote(
         number=await next_number(session, kind=SequenceKind.CREDIT_NOTE, year=today.year),
@@ -199,7 +217,7 @@ async def create_credit_note(
         tax_total=tax_total,
         total=total,
         refund_amount=max(total - invoice.balance_due, ZERO),
-        created_by=actor,
+        created_by=uow.actor.sub,
     )
     session.add(note)
     await session.flush()
@@ -221,24 +239,37 @@ async def create_credit_note(
         for rate, (taxable, tax) in tax_by_rate(lines).items()
     )
     invoice.credited_total += total
+    refund: Payment | None = None
     if note.refund_amount > 0:
-        session.add(
-            Payment(
-                invoice_id=invoice.id,
-                kind=PaymentKind.REFUND,
-                amount=-note.refund_amount,
-                paid_at=utc_now(),
-                method=PaymentMethod.OTHER,
-                reference=f"refund {note.number}",
-                credit_note_id=note.id,
-                created_by=actor,
-            )
+        refund = Payment(
+            invoice_id=invoice.id,
+            kind=PaymentKind.REFUND,
+            amount=-note.refund_amount,
+            paid_at=now,
+            method=PaymentMethod.OTHER,
+            reference=f"refund {note.number}",
+            credit_note_id=note.id,
+            created_by=uow.actor.sub,
         )
+        session.add(refund)
         invoice.amount_paid -= note.refund_amount
-    invoice.updated_by = actor
-    if settle(invoice):
-        await on_invoice_paid(session, invoice)
+    invoice.updated_by = uow.actor.sub
+    became_paid = settle(invoice)
     await session.flush()
+    await uow.publish(
+        InvoiceCredited(
+            **event_fields(invoice),
+            credit_note_id=note.id,
+            credit_amount=note.total,
+            credit_date=note.issue_date,
+        )
+    )
+    if refund is not None:
+        await publish_payment(uow, invoice, refund)
+    # Settled by this credit: a receipt is due only if the customer paid something (an invoice
+    # credited in full was never paid, and nobody should get a receipt for it).
+    if became_paid and invoice.amount_paid > 0:
+        await on_invoice_paid(uow, invoice)
     return await require_credit_note(session, credit_note_id=note.id)
 
 
@@ -252,11 +283,13 @@ async def require_credit_note(session: AsyncSession, *, credit_note_id: int) -> 
     return (await session.scalars(statement)).one()
 
 
-async def list_credit_notes(session: AsyncSession, *, invoice_id: int) -> list[CreditNote]:
+async def list_credit_notes(
+    session: AsyncSession, *, invoice_id: int, params: ListParams
+) -> PageResult[CreditNote]:
+    """An invoice's credit notes with their lines, by ``id`` (default) or ``issue_date``."""
     statement = (
         select(CreditNote)
         .where(CreditNote.invoice_id == invoice_id)
         .options(selectinload(CreditNote.lines))  # type: ignore[arg-type]
-        .order_by(CreditNote.id)
     )
-    return list((await session.scalars(statement)).all())
+    return await paginate(session, statement, params=params, sorting=CREDIT_NOTE_SORTING)

@@ -1,4 +1,8 @@
-"""Customers: the people and companies invoices are addressed to."""
+"""Customers: the people and companies invoices are addressed to.
+
+A customer is not announced by an event of its own: its name and email travel with every event
+of its invoices.
+"""
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -7,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tb_platform.errors import Conflict, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
+from tb_platform.uow import UnitOfWork
 
 from ..models import Customer, Invoice
 from ..models.customer import tax_id_key
@@ -24,7 +29,23 @@ CUSTOMER_SORTING = Sorting(
 
 
 async def require_customer(session: AsyncSession, *, customer_id: int) -> Customer:
+    """The customer, or 404."""
     customer = await session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"Customer {customer_id} not found")
+    return customer
+
+
+async def lock_customer(uow: UnitOfWork, *, customer_id: int) -> Customer:
+    """The customer about to be changed or deleted, its row locked until the unit commits
+    (the one way a write path loads a customer, like :func:`..invoices.lock_invoice`). 404."""
+    statement = (
+        select(Customer)
+        .where(Customer.id == customer_id)  # type: ignore[arg-type]
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    customer = (await uow.session.scalars(statement)).one_or_none()
     if customer is None:
         raise NotFound(f"Customer {customer_id} not found")
     return customer
@@ -80,15 +101,18 @@ async def _save(session: AsyncSession, customer: Customer) -> Customer:
     return customer
 
 
-async def create_customer(session: AsyncSession, *, data: CustomerCreate) -> Customer:
-    await _refuse_duplicate_tax_id(session, tax_id=data.tax_id)
-    return await _save(session, Customer(**data.model_dump()))
+async def create_customer(uow: UnitOfWork, *, data: CustomerCreate) -> Customer:
+    """A new customer (409 ``duplicate_tax_id`` when another one has its tax id)."""
+    await _refuse_duplicate_tax_id(uow.session, tax_id=data.tax_id)
+    return await _save(uow.session, Customer(**data.model_dump()))
 
 
 async def update_customer(
-    session: AsyncSession, *, customer: Customer, changes: CustomerUpdate
+    uow: UnitOfWork, *, customer_id: int, changes: CustomerUpdate
 ) -> Customer:
     """Change some fields. Invoices keep the currency and due dates they were written with."""
+    session = uow.session
+    customer = await lock_customer(uow, customer_id=customer_id)
     values = changes.changes()
     if values.get("tax_id") is not None:
         await _refuse_duplicate_tax_id(session, tax_id=values["tax_id"], customer_id=customer.id)
@@ -97,8 +121,10 @@ async def update_customer(
     return await _save(session, customer)
 
 
-async def delete_customer(session: AsyncSession, *, customer: Customer) -> None:
+async def delete_customer(uow: UnitOfWork, *, customer_id: int) -> None:
     """Delete a customer that was never invoiced (invoices are part of the books)."""
+    session = uow.session
+    customer = await lock_customer(uow, customer_id=customer_id)
     has_invoices = await session.scalar(select(exists().where(Invoice.customer_id == customer.id)))
     if has_invoices:
         raise Conflict(

@@ -1,8 +1,9 @@
 """``invoice-service seed-demo``: demo customers and invoices in every status. Safe to rerun.
 
-Everything goes through the domain functions, so numbers, tax records and balances are exactly
-what the API would have produced. Dates are relative to today, so that "current" and "overdue"
-stay true whenever the demo is seeded.
+Everything goes through the domain functions, in one unit of work, so numbers, tax records,
+balances and the events other services learn them from are exactly what the API would have
+produced. Dates are relative to today, so that "current" and "overdue" stay true whenever the
+demo is seeded.
 """
 
 import datetime as dt
@@ -11,13 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.db import Database
+from tb_platform.employee_directory import EmployeeDirectory
 from tb_platform.employees import employee_ids_by_email
+from tb_platform.uow import Actor, UnitOfWork, unit_of_work
 
 from ..core.config import InvoiceSettings
-from ..models import Customer, Invoice, PaymentMethod, utc_today
+from ..db.events import EMPLOYEES, EVENTS
+from ..models import Customer, Invoice, PaymentMethod
 from ..schemas.credit_note import CreditLineInput, CreditNoteCreate
 from ..schemas.customer import CustomerCreate
 from ..schemas.invoice import InvoiceCreate, LineInput
@@ -27,7 +30,7 @@ from .customers import create_customer
 from .invoices import create_invoice, issue_invoice, void_invoice
 from .payments import record_payment
 
-ACTOR = "seed-demo"
+ACTOR = Actor.system("seed-demo")
 # The demo login "employee" is responsible for some invoices, so it sees those (and only those).
 DEMO_EMPLOYEE_EMAIL = "employee@tb-erp.example"
 
@@ -163,15 +166,17 @@ DEMO_INVOICES = [
 ]
 
 
-async def _seed(session: AsyncSession, *, demo_employee_id: int | None) -> None:
-    customers = [await create_customer(session, data=data) for data in DEMO_CUSTOMERS]
-    today = utc_today()
+async def _seed(
+    uow: UnitOfWork, *, demo_employee_id: int | None, employees: EmployeeDirectory
+) -> None:
+    customers = [await create_customer(uow, data=data) for data in DEMO_CUSTOMERS]
+    today = uow.clock.today()
     for demo in DEMO_INVOICES:
         customer = customers[demo.customer]
         assert customer.id is not None
         issue_date = today - dt.timedelta(days=demo.days_ago)
         invoice: Invoice = await create_invoice(
-            session,
+            uow,
             data=InvoiceCreate(
                 customer_id=customer.id,
                 issue_date=issue_date,
@@ -179,30 +184,29 @@ async def _seed(session: AsyncSession, *, demo_employee_id: int | None) -> None:
                 employee_id=demo_employee_id if demo.for_demo_employee else None,
                 lines=demo.lines,
             ),
-            actor=ACTOR,
+            employees=employees,
         )
         assert invoice.id is not None
         if not demo.issue:
             continue
-        invoice = await issue_invoice(session, invoice_id=invoice.id, actor=ACTOR)
+        invoice = await issue_invoice(uow, invoice_id=invoice.id)
         assert invoice.id is not None
         if demo.void_reason:
-            await void_invoice(session, invoice_id=invoice.id, reason=demo.void_reason, actor=ACTOR)
+            await void_invoice(uow, invoice_id=invoice.id, reason=demo.void_reason)
             continue
         if demo.credit_first_line is not None:
             line_id = invoice.lines[0].id
             assert line_id is not None
             await create_credit_note(
-                session,
+                uow,
                 invoice_id=invoice.id,
                 data=CreditNoteCreate(
                     reason="Two chairs returned damaged",
                     lines=[CreditLineInput(line_id=line_id, quantity=demo.credit_first_line)],
                 ),
-                actor=ACTOR,
             )
         for days_after, share, method in demo.payments:
-            await session.refresh(invoice)
+            await uow.session.refresh(invoice)
             amount = (
                 invoice.balance_due
                 if share == 1
@@ -212,13 +216,12 @@ async def _seed(session: AsyncSession, *, demo_employee_id: int | None) -> None:
                 issue_date + dt.timedelta(days=days_after), dt.time(10, 30), tzinfo=dt.UTC
             )
             await record_payment(
-                session,
+                uow,
                 invoice_id=invoice.id,
                 data=PaymentCreate(
                     amount=amount, paid_at=paid_at, method=method, reference=f"DEMO-{invoice.id}"
                 ),
                 idempotency_key=None,
-                actor=ACTOR,
             )
 
 
@@ -226,18 +229,20 @@ async def seed_demo(settings: InvoiceSettings) -> list[str]:
     """Demo customers and invoices; does nothing when the demo customers are already there."""
     demo_employee_id = (await employee_ids_by_email(settings)).get(DEMO_EMPLOYEE_EMAIL)
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    employees = EmployeeDirectory(EMPLOYEES, settings)
     emails = [customer.email for customer in DEMO_CUSTOMERS]
     try:
-        async with database.sessionmaker() as session, session.begin():
-            existing: Any = await session.scalar(
+        async with unit_of_work(database, actor=ACTOR, outbox=EVENTS) as uow:
+            existing: Any = await uow.session.scalar(
                 select(Customer.id).where(Customer.email.in_(emails)).limit(1)  # type: ignore[union-attr]
             )
             if existing is None:
-                await _seed(session, demo_employee_id=demo_employee_id)
+                await _seed(uow, demo_employee_id=demo_employee_id, employees=employees)
                 note = "added"
             else:
                 note = "already present, nothing added"
     finally:
+        await employees.aclose()
         await database.dispose()
     names = ", ".join(customer.name for customer in DEMO_CUSTOMERS)
     return [

@@ -1,4 +1,9 @@
-"""Invoices: drafts and their lines, issuing (number + tax records), voiding, lists."""
+"""Invoices: drafts and their lines, issuing (number + tax records), voiding, lists.
+
+Every change of an invoice starts with :func:`lock_invoice` (its row ``FOR UPDATE``), so that two
+requests on one invoice queue instead of both passing the same check; the events it publishes are
+written in that same transaction, after the change, so they leave in the order of the changes.
+"""
 
 import datetime as dt
 from collections import defaultdict
@@ -10,10 +15,13 @@ from sqlalchemy import ColumnElement, and_, delete, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from tb_platform.employee_directory import EmployeeDirectory, ensure_current_employee
 from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.events.catalog import InvoiceIssued, InvoicePaid, InvoiceVoided
 from tb_platform.money import check_minor_unit, minor_unit
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.query import contains_text
+from tb_platform.uow import UnitOfWork
 
 from ..models import (
     OPEN_STATUSES,
@@ -23,11 +31,11 @@ from ..models import (
     InvoiceStatus,
     LineItem,
     SequenceKind,
+    StatusFilter,
     TaxRecord,
     TaxSource,
-    utc_today,
 )
-from ..schemas.invoice import InvoiceCreate, InvoiceUpdate, LineInput, StatusFilter
+from ..schemas.invoice import InvoiceCreate, InvoiceUpdate, LineInput
 from .amounts import ZERO, LineAmounts, check_storable, line_amounts, sums
 from .numbering import next_number
 
@@ -53,45 +61,76 @@ FULL_INVOICE = (
 )
 
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def overdue_condition(today: dt.date) -> ColumnElement[bool]:
     return and_(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < today)
 
 
-async def get_invoice(
-    session: AsyncSession, *, invoice_id: int, lock: bool = False
-) -> Invoice | None:
-    """The invoice with its lines, payments and credit notes, read afresh from the database.
-
-    ``lock`` takes the invoice row FOR UPDATE: every change of an invoice's state (issue, void,
-    payment, credit note, edit) does so before checking the state, so that two concurrent
-    requests cannot both pass the check.
-    """
-    statement = (
+def _full_invoice(invoice_id: int) -> Any:
+    return (
         select(Invoice)
         .where(Invoice.id == invoice_id)
         .options(*FULL_INVOICE)
         .execution_options(populate_existing=True)
     )
-    if lock:
-        statement = statement.with_for_update(of=Invoice)
-    return (await session.scalars(statement)).one_or_none()
 
 
-async def require_invoice(session: AsyncSession, *, invoice_id: int, lock: bool = False) -> Invoice:
-    invoice = await get_invoice(session, invoice_id=invoice_id, lock=lock)
+async def get_invoice(session: AsyncSession, *, invoice_id: int) -> Invoice | None:
+    """The invoice with its customer, lines, payments and credit notes, read afresh."""
+    return (await session.scalars(_full_invoice(invoice_id))).one_or_none()
+
+
+async def require_invoice(session: AsyncSession, *, invoice_id: int) -> Invoice:
+    """:func:`get_invoice`, or 404."""
+    invoice = await get_invoice(session, invoice_id=invoice_id)
     if invoice is None:
         raise NotFound(f"Invoice {invoice_id} not found")
     return invoice
+
+
+async def lock_invoice(uow: UnitOfWork, *, invoice_id: int) -> Invoice:
+    """The invoice about to be changed, its row locked (``FOR UPDATE``) until the unit commits.
+
+    The one way a write path loads an invoice: every change of its state (edit, delete, issue,
+    void, payment, credit note) locks first and checks the state after, so concurrent requests
+    on one invoice run one after the other and cannot both pass the same check. 404 if absent.
+    """
+    statement = _full_invoice(invoice_id).with_for_update(of=Invoice)
+    invoice = (await uow.session.scalars(statement)).one_or_none()
+    if invoice is None:
+        raise NotFound(f"Invoice {invoice_id} not found")
+    return invoice
+
+
+def event_fields(invoice: Invoice) -> dict[str, Any]:
+    """What every invoice event carries: the invoice and its totals as they are now.
+
+    ``invoice.customer`` must be loaded (:func:`lock_invoice` loads it).
+    """
+    assert invoice.id is not None
+    customer = invoice.customer
+    return {
+        "id": invoice.id,
+        "number": invoice.number,
+        "customer_id": invoice.customer_id,
+        "customer_name": customer.name if customer is not None else None,
+        "customer_email": customer.email if customer is not None else None,
+        "employee_id": invoice.employee_id,
+        "status": InvoiceStatus(invoice.status).value,
+        "currency": invoice.currency,
+        "total": invoice.total,
+        "amount_paid": invoice.amount_paid,
+        "credited_total": invoice.credited_total,
+        "balance_due": invoice.balance_due,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+    }
 
 
 async def list_invoices(
     session: AsyncSession,
     *,
     params: ListParams,
+    today: dt.date,
     status: StatusFilter | None = None,
     customer_id: int | None = None,
     overdue: bool | None = None,
@@ -101,9 +140,11 @@ async def list_invoices(
     q: str | None = None,
     only_employee_id: int | None = None,
 ) -> PageResult[Invoice]:
-    """Filter, sort and page invoices; ``only_employee_id`` narrows to one employee's."""
+    """Filter, sort and page invoices; ``only_employee_id`` narrows to one employee's.
+
+    ``today`` is the day ``overdue`` is judged on.
+    """
     statement = select(Invoice).options(*FULL_INVOICE)
-    today = utc_today()
     if status is StatusFilter.OVERDUE:
         statement = statement.where(overdue_condition(today))
     elif status is not None:
@@ -202,10 +243,28 @@ def _line_total(line: LineItem) -> LineAmounts:
     return LineAmounts(net_amount=line.net_amount, tax_amount=line.tax_amount, total=line.total)
 
 
-async def create_invoice(session: AsyncSession, *, data: InvoiceCreate, actor: str) -> Invoice:
-    """A draft with its lines. Dates and currency default from the customer."""
+async def _check_employee(
+    uow: UnitOfWork, employee_id: int | None, employees: EmployeeDirectory
+) -> None:
+    # Before anything is locked or written: an employee this service has not heard of yet is
+    # asked of the employee service (with this service's own token), and no row of ours should
+    # be held meanwhile. 422 on employee_id when unknown or terminated, 503 when it cannot tell.
+    if employee_id is not None:
+        await ensure_current_employee(uow, employee_id, field="employee_id", directory=employees)
+
+
+async def create_invoice(
+    uow: UnitOfWork, *, data: InvoiceCreate, employees: EmployeeDirectory
+) -> Invoice:
+    """A draft with its lines. Dates and currency default from the customer and the clock;
+    ``employee_id`` must be a current employee (looked up in ``employees``).
+
+    A draft is the service's own working paper: nothing is published until it is issued.
+    """
+    await _check_employee(uow, data.employee_id, employees)
+    session = uow.session
     customer = await _customer(session, data.customer_id)
-    issue_date = data.issue_date or utc_today()
+    issue_date = data.issue_date or uow.clock.today()
     invoice = Invoice(
         customer_id=data.customer_id,
         status=InvoiceStatus.DRAFT,
@@ -214,8 +273,8 @@ async def create_invoice(session: AsyncSession, *, data: InvoiceCreate, actor: s
         currency=data.currency or customer.currency,
         notes=data.notes or None,
         employee_id=data.employee_id,
-        created_by=actor,
-        updated_by=actor,
+        created_by=uow.actor.sub,
+        updated_by=uow.actor.sub,
     )
     _check_dates(invoice)
     session.add(invoice)
@@ -236,12 +295,17 @@ def _ensure_draft(invoice: Invoice, action: str) -> None:
 
 
 async def update_invoice(
-    session: AsyncSession, *, invoice_id: int, changes: InvoiceUpdate, actor: str
+    uow: UnitOfWork, *, invoice_id: int, changes: InvoiceUpdate, employees: EmployeeDirectory
 ) -> Invoice:
-    """Change a draft; ``lines`` given replaces them all. An issued invoice is immutable (409)."""
-    invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
-    _ensure_draft(invoice, "edited")
+    """Change a draft; ``lines`` given replaces them all. An issued invoice is immutable (409).
+
+    An ``employee_id`` sent is checked like on creation (even if unchanged), before the lock.
+    """
+    session = uow.session
     values: dict[str, Any] = changes.changes()
+    await _check_employee(uow, values.get("employee_id"), employees)
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
+    _ensure_draft(invoice, "edited")
     values.pop("lines", None)
     if "customer_id" in values:
         await _customer(session, values["customer_id"])
@@ -273,17 +337,17 @@ async def update_invoice(
             line.total = line_amounts_.total
             amounts.append(line_amounts_)
         _set_totals(invoice, amounts)
-    invoice.updated_by = actor
+    invoice.updated_by = uow.actor.sub
     await session.flush()
     return await require_invoice(session, invoice_id=invoice_id)
 
 
-async def delete_invoice(session: AsyncSession, *, invoice_id: int) -> None:
-    """Delete a draft (it has no number, so no gap is left)."""
-    invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
+async def delete_invoice(uow: UnitOfWork, *, invoice_id: int) -> None:
+    """Delete a draft (it has no number, so no gap is left; nobody outside heard of it)."""
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
     _ensure_draft(invoice, "deleted")
     # Its lines go with it (ON DELETE CASCADE).
-    await session.execute(delete(Invoice).where(Invoice.id == invoice_id))  # type: ignore[arg-type]
+    await uow.session.execute(delete(Invoice).where(Invoice.id == invoice_id))  # type: ignore[arg-type]
 
 
 def tax_by_rate(lines: Sequence[Any]) -> dict[Decimal, tuple[Decimal, Decimal]]:
@@ -296,9 +360,13 @@ def tax_by_rate(lines: Sequence[Any]) -> dict[Decimal, tuple[Decimal, Decimal]]:
     return {rate: (taxable, tax) for rate, (taxable, tax) in sorted(totals.items())}
 
 
-async def issue_invoice(session: AsyncSession, *, invoice_id: int, actor: str) -> Invoice:
-    """Draft → issued: the next number of its issue year and one tax record per tax rate."""
-    invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
+async def issue_invoice(uow: UnitOfWork, *, invoice_id: int) -> Invoice:
+    """Draft → issued: the next number of its issue year and one tax record per tax rate.
+
+    Publishes ``invoice.issued``.
+    """
+    session = uow.session
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
     _ensure_draft(invoice, "issued")
     if not invoice.lines:
         raise Conflict(
@@ -309,8 +377,8 @@ async def issue_invoice(session: AsyncSession, *, invoice_id: int, actor: str) -
         session, kind=SequenceKind.INVOICE, year=invoice.issue_date.year
     )
     invoice.status = InvoiceStatus.ISSUED
-    invoice.issued_at = utc_now()
-    invoice.updated_by = actor
+    invoice.issued_at = uow.clock.now()
+    invoice.updated_by = uow.actor.sub
     session.add_all(
         TaxRecord(
             source=TaxSource.INVOICE,
@@ -324,17 +392,19 @@ async def issue_invoice(session: AsyncSession, *, invoice_id: int, actor: str) -
         for rate, (taxable, tax) in tax_by_rate(invoice.lines).items()
     )
     await session.flush()
+    await uow.publish(InvoiceIssued(**event_fields(invoice)))
     return await require_invoice(session, invoice_id=invoice_id)
 
 
-async def void_invoice(
-    session: AsyncSession, *, invoice_id: int, reason: str, actor: str
-) -> Invoice:
+async def void_invoice(uow: UnitOfWork, *, invoice_id: int, reason: str) -> Invoice:
     """Draft or issued (no money received, nothing credited) → void.
 
-    An issued invoice's tax records are reversed by negative rows dated the day of the void.
+    An issued invoice's tax records are reversed by negative rows dated the day of the void, and
+    ``invoice.voided`` is published. A voided draft publishes nothing: it was never issued, so no
+    other service has heard of it (as with deleting a draft).
     """
-    invoice = await require_invoice(session, invoice_id=invoice_id, lock=True)
+    session = uow.session
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
     if invoice.status not in (InvoiceStatus.DRAFT, InvoiceStatus.ISSUED):
         raise Conflict(
             f"Invoice {invoice.number or invoice.id} is {invoice.status.value}; only a draft or"
@@ -351,8 +421,9 @@ async def void_invoice(
             "This invoice has credit notes; credit the rest instead of voiding it",
             code="invoice_has_credit_notes",
         )
-    now = utc_now()
-    if invoice.status == InvoiceStatus.ISSUED:
+    now = uow.clock.now()
+    was_issued = invoice.status == InvoiceStatus.ISSUED
+    if was_issued:
         assert invoice.id is not None
         session.add_all(
             TaxRecord(
@@ -369,8 +440,10 @@ async def void_invoice(
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = now
     invoice.void_reason = reason
-    invoice.updated_by = actor
+    invoice.updated_by = uow.actor.sub
     await session.flush()
+    if was_issued:
+        await uow.publish(InvoiceVoided(**event_fields(invoice)))
     return await require_invoice(session, invoice_id=invoice_id)
 
 
@@ -386,10 +459,11 @@ def settle(invoice: Invoice) -> bool:
     return False
 
 
-async def on_invoice_paid(session: AsyncSession, invoice: Invoice) -> None:
-    """The seam of the ``invoice.paid`` event.
+async def on_invoice_paid(uow: UnitOfWork, invoice: Invoice) -> None:
+    """Publish ``invoice.paid``: ``invoice`` (locked) has just reached a balance of zero.
 
-    invoice.paid will be written to the outbox here, in the same transaction as the payment or
-    credit note that settled the invoice, once the event bus exists. Nothing to do yet.
+    Called by the payment or the credit note that settled it, after :func:`settle` said so, in
+    the same transaction. An invoice reaches zero once: nothing raises a balance again (a credit
+    note on a paid invoice refunds instead), so each invoice publishes it at most once.
     """
-    del session, invoice
+    await uow.publish(InvoicePaid(**event_fields(invoice)))

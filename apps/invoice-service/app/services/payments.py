@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tb_platform.errors import Conflict, InvalidField, NotFound
+from tb_platform.errors import Conflict, InvalidField
+from tb_platform.events.catalog import PaymentRecorded
 from tb_platform.money import CENT, check_minor_unit
+from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.uow import UnitOfWork
 
 from ..models import (
     POSTED_STATUSES,
@@ -18,7 +21,16 @@ from ..models import (
     PaymentKind,
 )
 from ..schemas.payment import PaymentCreate
-from .invoices import on_invoice_paid, settle, utc_now
+from .invoices import event_fields, lock_invoice, on_invoice_paid, settle
+
+PAYMENT_SORTING = Sorting(
+    fields={
+        "id": Payment.id,  # type: ignore[dict-item]
+        "paid_at": Payment.paid_at,  # type: ignore[dict-item]
+    },
+    default="id",
+    tiebreaker=Payment.id,  # type: ignore[arg-type]
+)
 
 
 @dataclass(frozen=True)
@@ -39,30 +51,36 @@ def fingerprint(data: PaymentCreate) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-async def _lock(session: AsyncSession, invoice_id: int) -> Invoice:
-    statement = (
-        select(Invoice)
-        .where(Invoice.id == invoice_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+async def publish_payment(uow: UnitOfWork, invoice: Invoice, payment: Payment) -> None:
+    """``payment.recorded`` for ``payment`` (a refund: a negative amount), with the invoice's
+    totals after it. The subject is the invoice, so its events stay in order."""
+    assert payment.id is not None
+    await uow.publish(
+        PaymentRecorded(
+            **event_fields(invoice),
+            payment_id=payment.id,
+            payment_amount=payment.amount,
+            paid_at=payment.paid_at,
+        )
     )
-    invoice = (await session.scalars(statement)).one_or_none()
-    if invoice is None:
-        raise NotFound(f"Invoice {invoice_id} not found")
-    return invoice
 
 
 async def record_payment(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     invoice_id: int,
     data: PaymentCreate,
     idempotency_key: str | None,
-    actor: str,
 ) -> PaymentResult:
-    """Record money received. The invoice row is locked first, so concurrent payments queue and
-    can never together exceed what is due; the key is looked up under that same lock."""
-    invoice = await _lock(session, invoice_id)
+    """Record money received; publishes ``payment.recorded``, and ``invoice.paid`` when it pays
+    the balance in full.
+
+    The invoice row is locked first, so concurrent payments queue and can never together exceed
+    what is due; the key is looked up under that same lock. A replay (same key, same body)
+    answers the payment recorded before and changes and publishes nothing.
+    """
+    session = uow.session
+    invoice = await lock_invoice(uow, invoice_id=invoice_id)
     digest = fingerprint(data)
     if idempotency_key is not None:
         used = await session.get(PaymentIdempotencyKey, (invoice_id, idempotency_key))
@@ -94,14 +112,14 @@ async def record_payment(
         invoice_id=invoice.id,
         kind=PaymentKind.PAYMENT,
         amount=data.amount,
-        paid_at=data.paid_at or utc_now(),
+        paid_at=data.paid_at or uow.clock.now(),
         method=data.method,
         reference=data.reference,
-        created_by=actor,
+        created_by=uow.actor.sub,
     )
     session.add(payment)
     invoice.amount_paid += data.amount
-    invoice.updated_by = actor
+    invoice.updated_by = uow.actor.sub
     became_paid = settle(invoice)
     await session.flush()
     if idempotency_key is not None:
@@ -114,13 +132,17 @@ async def record_payment(
                 payment_id=payment.id,
             )
         )
+    await publish_payment(uow, invoice, payment)
     if became_paid:
-        await on_invoice_paid(session, invoice)
+        await on_invoice_paid(uow, invoice)
     await session.flush()
     await session.refresh(payment)
     return PaymentResult(payment=payment, replayed=False)
 
 
-async def list_payments(session: AsyncSession, *, invoice_id: int) -> list[Payment]:
-    statement = select(Payment).where(Payment.invoice_id == invoice_id).order_by(Payment.id)
-    return list((await session.scalars(statement)).all())
+async def list_payments(
+    session: AsyncSession, *, invoice_id: int, params: ListParams
+) -> PageResult[Payment]:
+    """An invoice's payments and refunds, by ``id`` (default, oldest first) or ``paid_at``."""
+    statement = select(Payment).where(Payment.invoice_id == invoice_id)
+    return await paginate(session, statement, params=params, sorting=PAYMENT_SORTING)

@@ -3,13 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
-from tb_platform.db import SessionDep
-from tb_platform.employees import require_active_employee
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import BusinessDate, Id, SearchText
+from tb_platform.uow import UnitOfWork
 
-from ....core.config import SettingsDep
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
 from ....models import Asset, AssetStatus
 from ....schemas.asset import (
@@ -29,7 +27,7 @@ from ....schemas.asset import (
 from ....services import assets as service
 from ....services import csv_io
 from ....services.schedules import accumulated_at, book_value, schedule_of
-from ...deps import ReadableAsset, WritableAsset
+from ...deps import DirectoryDep, ReadableAsset, UnitOfWorkDep
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
@@ -39,8 +37,9 @@ CategoryFilter = Annotated[Id | None, Query()]
 EmployeeFilter = Annotated[Id | None, Query()]
 
 
-async def _public(session: SessionDep, assets: list[Asset]) -> list[AssetPublic]:
-    valued = await service.value_assets(session, assets, at=service.today())
+async def _public(uow: UnitOfWork, assets: list[Asset]) -> list[AssetPublic]:
+    """The assets with their book value on the unit's business date."""
+    valued = await service.value_assets(uow.session, assets, at=uow.clock.today())
     return [
         AssetPublic.model_validate(v.asset).model_copy(
             update={
@@ -52,14 +51,14 @@ async def _public(session: SessionDep, assets: list[Asset]) -> list[AssetPublic]
     ]
 
 
-async def _one(session: SessionDep, asset: Asset) -> AssetPublic:
-    return (await _public(session, [asset]))[0]
+async def _one(uow: UnitOfWork, asset: Asset) -> AssetPublic:
+    return (await _public(uow, [asset]))[0]
 
 
 @router.get("", response_model=Page[AssetPublic])
 async def list_assets(
     grant: ReadAssets,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     params: ListParamsDep,
     q: Q = None,
     status: StatusFilter = None,
@@ -72,7 +71,7 @@ async def list_assets(
     ``created_at`` or ``id``; prefix ``-`` for descending.
     """
     result = await service.list_assets(
-        session,
+        uow.session,
         params=params,
         q=q,
         status=status,
@@ -80,7 +79,7 @@ async def list_assets(
         assigned_employee_id=assigned_employee_id,
         only_employee_id=grant.only_employee_id,
     )
-    items = await _public(session, list(result.rows))
+    items = await _public(uow, list(result.rows))
     return Page(
         items=items,
         total=result.total,
@@ -91,21 +90,22 @@ async def list_assets(
 
 
 @router.post("", response_model=AssetPublic, status_code=status.HTTP_201_CREATED)
-async def create_asset(body: AssetCreate, grant: WriteAssets, session: SessionDep) -> AssetPublic:
-    asset = await service.create_asset(session, data=body, actor=grant.principal.sub)
-    return await _one(session, asset)
+async def create_asset(body: AssetCreate, _: WriteAssets, uow: UnitOfWorkDep) -> AssetPublic:
+    asset = await service.create_asset(uow, data=body)
+    return await _one(uow, asset)
 
 
 @router.get("/summary", response_model=AssetSummary)
-async def asset_summary(_: ReadReports, session: SessionDep) -> AssetSummary:
+async def asset_summary(_: ReadReports, uow: UnitOfWorkDep) -> AssetSummary:
     """Counts by status and category; purchase cost and book value today, per currency."""
-    return AssetSummary.model_validate(await service.summary(session, at=service.today()))
+    return AssetSummary.model_validate(await service.summary(uow.session, at=uow.clock.today()))
 
 
 @router.get("/export", response_class=StreamingResponse)
 async def export_assets(
     _: ReadReports,
     request: Request,
+    uow: UnitOfWorkDep,
     q: Q = None,
     status: StatusFilter = None,
     category_id: CategoryFilter = None,
@@ -114,12 +114,14 @@ async def export_assets(
     """The assets of the filter as CSV (the import's columns, then id, status, holder, value)."""
     rows = csv_io.export_rows(
         request.app.state.database,
+        actor=uow.actor,
+        clock=uow.clock,
         q=q,
         status=status,
         category_id=category_id,
         assigned_employee_id=assigned_employee_id,
     )
-    filename = f"assets-{service.today().isoformat()}.csv"
+    filename = f"assets-{uow.clock.today().isoformat()}.csv"
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",
@@ -128,100 +130,90 @@ async def export_assets(
 
 
 @router.post("/import", response_model=ImportResult, status_code=status.HTTP_201_CREATED)
-async def import_assets(file: UploadFile, grant: WriteAssets, session: SessionDep) -> ImportResult:
+async def import_assets(
+    file: UploadFile, _: WriteAssets, uow: UnitOfWorkDep, directory: DirectoryDep
+) -> ImportResult:
     """Import a CSV: every row is checked; all are imported, or none (422 lists each bad row)."""
     content = await file.read(csv_io.MAX_BYTES + 1)
-    ids = await csv_io.import_csv(session, content=content, actor=grant.principal.sub)
+    ids = await csv_io.import_csv(uow, content=content, directory=directory)
     return ImportResult(imported=len(ids), ids=ids)
 
 
 @router.get("/{asset_id}", response_model=AssetPublic)
-async def read_asset(asset: ReadableAsset, session: SessionDep) -> AssetPublic:
-    return await _one(session, asset)
+async def read_asset(asset: ReadableAsset, uow: UnitOfWorkDep) -> AssetPublic:
+    return await _one(uow, asset)
 
 
 @router.patch("/{asset_id}", response_model=AssetPublic)
 async def update_asset(
-    grant: WriteAssets, body: AssetUpdate, asset: WritableAsset, session: SessionDep
+    asset_id: Id, _: WriteAssets, body: AssetUpdate, uow: UnitOfWorkDep
 ) -> AssetPublic:
     """Change fields; a change of cost, salvage, life, method, rate or date rebuilds the schedule."""
-    updated = await service.update_asset(
-        session, asset=asset, changes=body, actor=grant.principal.sub
-    )
-    return await _one(session, updated)
+    updated = await service.update_asset(uow, asset_id=asset_id, changes=body)
+    return await _one(uow, updated)
 
 
 @router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_asset(_: WriteAssets, asset: WritableAsset, session: SessionDep) -> Response:
+async def delete_asset(asset_id: Id, _: WriteAssets, uow: UnitOfWorkDep) -> Response:
     """Only for an asset entered by mistake (in stock, no history); otherwise retire or dispose."""
-    await service.delete_asset(session, asset=asset)
+    await service.delete_asset(uow, asset_id=asset_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{asset_id}/assign", response_model=AssetPublic)
 async def assign_asset(
-    grant: WriteAssets,
-    body: AssignBody,
-    asset: WritableAsset,
-    session: SessionDep,
-    settings: SettingsDep,
+    asset_id: Id, _: WriteAssets, body: AssignBody, uow: UnitOfWorkDep, directory: DirectoryDep
 ) -> AssetPublic:
-    """Hand the asset to a current employee (checked with the employee service)."""
-    service.check_assignable(asset)
-    await require_active_employee(
-        settings, token=grant.principal.token, employee_id=body.employee_id
-    )
+    """Hand the asset to a current employee (checked against the employee projection)."""
     assigned = await service.assign_asset(
-        session,
-        asset=asset,
+        uow,
+        asset_id=asset_id,
         employee_id=body.employee_id,
-        actor=grant.principal.sub,
         notes=body.notes,
+        directory=directory,
     )
-    return await _one(session, assigned)
+    return await _one(uow, assigned)
 
 
 @router.post("/{asset_id}/return", response_model=AssetPublic)
 async def return_asset(
-    grant: WriteAssets, asset: WritableAsset, session: SessionDep, body: ReturnBody | None = None
+    asset_id: Id, _: WriteAssets, uow: UnitOfWorkDep, body: ReturnBody | None = None
 ) -> AssetPublic:
     returned = await service.return_asset(
-        session, asset=asset, actor=grant.principal.sub, notes=body.notes if body else None
+        uow,
+        asset_id=asset_id,
+        notes=body.notes if body else None,
+        reason=body.reason if body else None,
     )
-    return await _one(session, returned)
+    return await _one(uow, returned)
 
 
 @router.get("/{asset_id}/history", response_model=Page[AssignmentPublic])
 async def assignment_history(
-    asset: ReadableAsset, session: SessionDep, params: ListParamsDep
+    asset: ReadableAsset, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[AssignmentPublic]:
     """Who had the asset and when, newest first."""
     assert asset.id is not None
-    result = await service.assignment_history(session, asset_id=asset.id, params=params)
+    result = await service.assignment_history(uow.session, asset_id=asset.id, params=params)
     return result.to_page(AssignmentPublic.model_validate)
 
 
 @router.post("/{asset_id}/dispose", response_model=AssetPublic)
 async def dispose_asset(
-    grant: WriteAssets, body: DisposeBody, asset: WritableAsset, session: SessionDep
+    asset_id: Id, _: WriteAssets, body: DisposeBody, uow: UnitOfWorkDep
 ) -> AssetPublic:
     """Sell, scrap or write off: the schedule stops at the disposal month; gain or loss is
     proceeds minus book value at disposal."""
     disposed = await service.dispose_asset(
-        session,
-        asset=asset,
-        date=body.date,
-        proceeds=body.proceeds,
-        reason=body.reason,
-        actor=grant.principal.sub,
+        uow, asset_id=asset_id, date=body.date, proceeds=body.proceeds, reason=body.reason
     )
-    return await _one(session, disposed)
+    return await _one(uow, disposed)
 
 
 @router.get("/{asset_id}/depreciation", response_model=Schedule)
-async def depreciation_schedule(asset: ReadableAsset, session: SessionDep) -> Schedule:
+async def depreciation_schedule(asset: ReadableAsset, uow: UnitOfWorkDep) -> Schedule:
     assert asset.id is not None
-    rows = await schedule_of(session, asset_id=asset.id)
+    rows = await schedule_of(uow.session, asset_id=asset.id)
     items = [
         SchedulePeriod(
             period=row.period_start.strftime("%Y-%m"),
@@ -245,15 +237,15 @@ async def depreciation_schedule(asset: ReadableAsset, session: SessionDep) -> Sc
 @router.get("/{asset_id}/book-value", response_model=BookValue)
 async def book_value_at(
     asset: ReadableAsset,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     at: Annotated[BusinessDate | None, Query(description="Day (default today)")] = None,
 ) -> BookValue:
     """Book value on a day: a month's depreciation counts from the last day of its period."""
     assert asset.id is not None
-    day = at or service.today()
+    day = at or uow.clock.today()
     if day < asset.purchase_date:
         raise InvalidField("at", "The asset was not yet purchased on that day", location="query")
-    accumulated = (await accumulated_at(session, asset_ids=[asset.id], at=day))[asset.id]
+    accumulated = (await accumulated_at(uow.session, asset_ids=[asset.id], at=day))[asset.id]
     return BookValue(
         asset_id=asset.id,
         at=day,

@@ -1,13 +1,13 @@
 from fastapi import APIRouter, Response, status
 
-from tb_platform.db import SessionDep
 from tb_platform.paging import ListParamsDep, Page
+from tb_platform.types import Id
 
 from ....core.permissions import ReadCategories, WriteCategories
 from ....models import AssetCategory
 from ....schemas.category import CategoryCreate, CategoryPublic, CategoryUpdate
 from ....services import categories as service
-from ...deps import ValidCategory
+from ...deps import UnitOfWorkDep, ValidCategory
 
 router = APIRouter(prefix="/categories", tags=["categories"])
 
@@ -18,17 +18,17 @@ def _public(category: AssetCategory) -> CategoryPublic:
 
 @router.get("", response_model=Page[CategoryPublic])
 async def list_categories(
-    _: ReadCategories, session: SessionDep, params: ListParamsDep
+    _: ReadCategories, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[CategoryPublic]:
     """Sort by ``name`` (default), ``code`` or ``id``."""
-    return (await service.list_categories(session, params=params)).to_page(_public)
+    return (await service.list_categories(uow.session, params=params)).to_page(_public)
 
 
 @router.post("", response_model=CategoryPublic, status_code=status.HTTP_201_CREATED)
 async def create_category(
-    body: CategoryCreate, _: WriteCategories, session: SessionDep
+    body: CategoryCreate, _: WriteCategories, uow: UnitOfWorkDep
 ) -> CategoryPublic:
-    return _public(await service.create_category(session, data=body))
+    return _public(await service.create_category(uow, data=body))
 
 
 @router.get("/{category_id}", response_model=CategoryPublic)
@@ -38,16 +38,14 @@ async def read_category(category: ValidCategory) -> CategoryPublic:
 
 @router.patch("/{category_id}", response_model=CategoryPublic)
 async def update_category(
-    _: WriteCategories, body: CategoryUpdate, category: ValidCategory, session: SessionDep
+    category_id: Id, _: WriteCategories, body: CategoryUpdate, uow: UnitOfWorkDep
 ) -> CategoryPublic:
     """New defaults apply to assets created afterwards; existing assets keep their own values."""
-    return _public(await service.update_category(session, category=category, changes=body))
+    return _public(await service.update_category(uow, category_id=category_id, changes=body))
 
 
 @router.delete("/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_category(
-    _: WriteCategories, category: ValidCategory, session: SessionDep
-) -> Response:
+async def delete_category(category_id: Id, _: WriteCategories, uow: UnitOfWorkDep) -> Response:
     """Refused (409) while assets use the category."""
-    await service.delete_category(session, category=category)
+    await service.delete_category(uow, category_id=category_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,11 +1,10 @@
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
-from tb_platform.db import SessionDep
-from tb_platform.paging import DEFAULT_LIMIT, MAX_LIMIT, ListParamsDep, Page
-from tb_platform.types import PG_INT_MAX, BusinessDate
+from tb_platform.paging import ListParamsDep, Page, paginate
+from tb_platform.types import BusinessDate, Id
 
 from ....core.permissions import ReadReports, WriteAssets
 from ....models import MaintenanceLog
@@ -16,11 +15,10 @@ from ....schemas.asset import (
     MaintenancePublic,
 )
 from ....services import maintenance as service
-from ...deps import ReadableAsset, WritableAsset
+from ...deps import ReadableAsset, UnitOfWorkDep
 
 router = APIRouter(tags=["maintenance"])
 
-LogId = Annotated[int, Path(ge=1, le=PG_INT_MAX)]
 DUE_HORIZON = dt.timedelta(days=30)
 
 
@@ -31,29 +29,33 @@ def _public(log: MaintenanceLog) -> MaintenancePublic:
 @router.get("/maintenance/due", response_model=Page[MaintenanceDue])
 async def maintenance_due(
     _: ReadReports,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
+    params: ListParamsDep,
     before: Annotated[BusinessDate | None, Query(description="Default: today + 30 days")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, le=PG_INT_MAX)] = 0,
 ) -> Page[MaintenanceDue]:
-    """Each asset's latest next-due date on or before ``before`` (not disposed), soonest first."""
-    horizon = before or dt.datetime.now(dt.UTC).date() + DUE_HORIZON
-    rows, total = await service.due(session, before=horizon, limit=limit, offset=offset)
-    return Page(
-        items=[MaintenanceDue.model_validate(row) for row in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    """Each asset's latest next-due date on or before ``before`` (not disposed), soonest first.
+
+    Sort by ``next_due_date`` (default) or ``asset_id``; prefix ``-`` for descending.
+    """
+    horizon = before or uow.clock.today() + DUE_HORIZON
+    result = await paginate(
+        uow.session,
+        service.due(before=horizon),
+        params=params,
+        sorting=service.DUE_SORTING,
+        as_rows=True,
     )
+    return result.to_page(lambda row: MaintenanceDue.model_validate(row._mapping))
 
 
 @router.get("/assets/{asset_id}/maintenance", response_model=Page[MaintenancePublic])
 async def list_maintenance(
-    asset: ReadableAsset, session: SessionDep, params: ListParamsDep
+    asset: ReadableAsset, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[MaintenancePublic]:
     """The asset's maintenance logs, newest first."""
     assert asset.id is not None
-    return (await service.list_logs(session, asset_id=asset.id, params=params)).to_page(_public)
+    logs = await service.list_logs(uow.session, asset_id=asset.id, params=params)
+    return logs.to_page(_public)
 
 
 @router.post(
@@ -62,25 +64,22 @@ async def list_maintenance(
     status_code=status.HTTP_201_CREATED,
 )
 async def open_maintenance(
-    grant: WriteAssets, body: MaintenanceCreate, asset: WritableAsset, session: SessionDep
+    asset_id: Id, _: WriteAssets, body: MaintenanceCreate, uow: UnitOfWorkDep
 ) -> MaintenancePublic:
     """Without ``completed_at`` the asset goes into maintenance until the log is completed."""
-    log = await service.open_log(session, asset=asset, data=body, actor=grant.principal.sub)
-    return _public(log)
+    return _public(await service.open_log(uow, asset_id=asset_id, data=body))
 
 
 @router.post("/assets/{asset_id}/maintenance/{log_id}/complete", response_model=MaintenancePublic)
 async def complete_maintenance(
-    grant: WriteAssets,
-    log_id: LogId,
-    asset: WritableAsset,
-    session: SessionDep,
+    asset_id: Id,
+    log_id: Id,
+    _: WriteAssets,
+    uow: UnitOfWorkDep,
     body: MaintenanceComplete | None = None,
 ) -> MaintenancePublic:
     """The work is done: the asset goes back to where it was (its holder, or stock)."""
-    assert asset.id is not None
-    log = await service.require_log(session, asset_id=asset.id, log_id=log_id)
     completed = await service.complete_log(
-        session, asset=asset, log=log, data=body or MaintenanceComplete(), actor=grant.principal.sub
+        uow, asset_id=asset_id, log_id=log_id, data=body or MaintenanceComplete()
     )
     return _public(completed)

@@ -4,13 +4,13 @@ from fastapi import APIRouter, Query, Response, status
 
 from tb_platform.db import SessionDep
 from tb_platform.paging import ListParamsDep, Page
-from tb_platform.types import SearchText
+from tb_platform.types import Id, SearchText
 
 from ....core.permissions import ReadCustomers, WriteCustomers
 from ....models import Customer
 from ....schemas.customer import CustomerCreate, CustomerPublic, CustomerUpdate
 from ....services import customers as service
-from ...deps import ReadableCustomer, WritableCustomer
+from ...deps import ReadableCustomer, UnitOfWorkDep
 
 router = APIRouter(prefix="/customers", tags=["customers"])
 
@@ -33,9 +33,9 @@ async def list_customers(
 
 @router.post("", response_model=CustomerPublic, status_code=status.HTTP_201_CREATED)
 async def create_customer(
-    body: CustomerCreate, _: WriteCustomers, session: SessionDep
+    body: CustomerCreate, _: WriteCustomers, uow: UnitOfWorkDep
 ) -> CustomerPublic:
-    return _public(await service.create_customer(session, data=body))
+    return _public(await service.create_customer(uow, data=body))
 
 
 @router.get("/{customer_id}", response_model=CustomerPublic)
@@ -45,14 +45,14 @@ async def read_customer(customer: ReadableCustomer) -> CustomerPublic:
 
 @router.patch("/{customer_id}", response_model=CustomerPublic)
 async def update_customer(
-    body: CustomerUpdate, customer: WritableCustomer, session: SessionDep
+    customer_id: Id, body: CustomerUpdate, _: WriteCustomers, uow: UnitOfWorkDep
 ) -> CustomerPublic:
     """Change some fields; existing invoices keep their currency and dates."""
-    return _public(await service.update_customer(session, customer=customer, changes=body))
+    return _public(await service.update_customer(uow, customer_id=customer_id, changes=body))
 
 
 @router.delete("/{customer_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_customer(customer: WritableCustomer, session: SessionDep) -> Response:
+async def delete_customer(customer_id: Id, _: WriteCustomers, uow: UnitOfWorkDep) -> Response:
     """Delete a customer that has no invoices (else 409 ``customer_has_invoices``)."""
-    await service.delete_customer(session, customer=customer)
+    await service.delete_customer(uow, customer_id=customer_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,37 +3,27 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from tb_platform.db import SessionDep
 from tb_platform.errors import InvalidField
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import BusinessDate, Id, SearchText
 
+from ....core.config import SettingsDep
 from ....core.permissions import ReadInvoices, WriteInvoices
-from ....models import Invoice
-from ....schemas.invoice import (
-    InvoiceCreate,
-    InvoicePublic,
-    InvoiceUpdate,
-    StatusFilter,
-    VoidRequest,
-)
+from ....models import StatusFilter
+from ....schemas.invoice import InvoiceCreate, InvoicePublic, InvoiceUpdate, VoidRequest
 from ....services import invoices as service
 from ....services.pdf import render_invoice
-from ...deps import InvoiceId, ReadableInvoice, SettingsDep
+from ...deps import EmployeeDirectoryDep, ReadableInvoice, UnitOfWorkDep
 
 # /invoices/summary and /invoices/aging live in reports.py, whose router is included first so
 # that they are matched before /invoices/{invoice_id}.
 router = APIRouter(prefix="/invoices", tags=["invoices"])
 
 
-def public_invoice(invoice: Invoice) -> InvoicePublic:
-    return InvoicePublic.model_validate(invoice)
-
-
 @router.get("", response_model=Page[InvoicePublic])
 async def list_invoices(
     grant: ReadInvoices,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     params: ListParamsDep,
     status: Annotated[
         StatusFilter | None, Query(description="A status, or overdue (derived)")
@@ -55,9 +45,11 @@ async def list_invoices(
     ``created_at`` or ``id``; prefix ``-`` for descending."""
     if issued_from and issued_to and issued_from > issued_to:
         raise InvalidField("issued_from", "issued_from is after issued_to", location="query")
+    today = uow.clock.today()
     result = await service.list_invoices(
-        session,
+        uow.session,
         params=params,
+        today=today,
         status=status,
         customer_id=customer_id,
         overdue=overdue,
@@ -67,61 +59,61 @@ async def list_invoices(
         q=q,
         only_employee_id=grant.only_employee_id,
     )
-    return result.to_page(public_invoice)
+    return result.to_page(lambda invoice: InvoicePublic.of(invoice, today=today))
 
 
 @router.post("", response_model=InvoicePublic, status_code=status.HTTP_201_CREATED)
 async def create_invoice(
-    body: InvoiceCreate, grant: WriteInvoices, session: SessionDep
+    body: InvoiceCreate, _: WriteInvoices, uow: UnitOfWorkDep, employees: EmployeeDirectoryDep
 ) -> InvoicePublic:
-    """A draft with its lines; dates and currency default from the customer."""
-    invoice = await service.create_invoice(session, data=body, actor=grant.principal.user_id)
-    return public_invoice(invoice)
+    """A draft with its lines; dates and currency default from the customer. ``employee_id``
+    must be a current employee (else 422)."""
+    invoice = await service.create_invoice(uow, data=body, employees=employees)
+    return InvoicePublic.of(invoice, today=uow.clock.today())
 
 
 @router.get("/{invoice_id}", response_model=InvoicePublic)
-async def read_invoice(invoice: ReadableInvoice) -> InvoicePublic:
-    return public_invoice(invoice)
+async def read_invoice(invoice: ReadableInvoice, uow: UnitOfWorkDep) -> InvoicePublic:
+    return InvoicePublic.of(invoice, today=uow.clock.today())
 
 
 @router.patch("/{invoice_id}", response_model=InvoicePublic)
 async def update_invoice(
-    invoice_id: InvoiceId, body: InvoiceUpdate, grant: WriteInvoices, session: SessionDep
+    invoice_id: Id,
+    body: InvoiceUpdate,
+    _: WriteInvoices,
+    uow: UnitOfWorkDep,
+    employees: EmployeeDirectoryDep,
 ) -> InvoicePublic:
-    """Drafts only (else 409 ``invoice_not_draft``); ``lines`` given replaces them all."""
+    """Drafts only (else 409 ``invoice_not_draft``); ``lines`` given replaces them all; an
+    ``employee_id`` sent must be a current employee (else 422)."""
     invoice = await service.update_invoice(
-        session, invoice_id=invoice_id, changes=body, actor=grant.principal.user_id
+        uow, invoice_id=invoice_id, changes=body, employees=employees
     )
-    return public_invoice(invoice)
+    return InvoicePublic.of(invoice, today=uow.clock.today())
 
 
 @router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_invoice(invoice_id: InvoiceId, _: WriteInvoices, session: SessionDep) -> Response:
+async def delete_invoice(invoice_id: Id, _: WriteInvoices, uow: UnitOfWorkDep) -> Response:
     """Drafts only (else 409 ``invoice_not_draft``)."""
-    await service.delete_invoice(session, invoice_id=invoice_id)
+    await service.delete_invoice(uow, invoice_id=invoice_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{invoice_id}/issue", response_model=InvoicePublic)
-async def issue_invoice(
-    invoice_id: InvoiceId, grant: WriteInvoices, session: SessionDep
-) -> InvoicePublic:
+async def issue_invoice(invoice_id: Id, _: WriteInvoices, uow: UnitOfWorkDep) -> InvoicePublic:
     """Draft → issued: the next number of its issue year (INV-2026-000001) and tax records."""
-    invoice = await service.issue_invoice(
-        session, invoice_id=invoice_id, actor=grant.principal.user_id
-    )
-    return public_invoice(invoice)
+    invoice = await service.issue_invoice(uow, invoice_id=invoice_id)
+    return InvoicePublic.of(invoice, today=uow.clock.today())
 
 
 @router.post("/{invoice_id}/void", response_model=InvoicePublic)
 async def void_invoice(
-    invoice_id: InvoiceId, body: VoidRequest, grant: WriteInvoices, session: SessionDep
+    invoice_id: Id, body: VoidRequest, _: WriteInvoices, uow: UnitOfWorkDep
 ) -> InvoicePublic:
     """Draft, or issued without payments or credit notes → void (tax records reversed)."""
-    invoice = await service.void_invoice(
-        session, invoice_id=invoice_id, reason=body.reason, actor=grant.principal.user_id
-    )
-    return public_invoice(invoice)
+    invoice = await service.void_invoice(uow, invoice_id=invoice_id, reason=body.reason)
+    return InvoicePublic.of(invoice, today=uow.clock.today())
 
 
 @router.get(

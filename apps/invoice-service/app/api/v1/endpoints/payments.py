@@ -3,13 +3,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 
 from tb_platform.db import SessionDep
-from tb_platform.paging import Page
+from tb_platform.paging import ListParamsDep, Page
+from tb_platform.types import Id
 
 from ....core.permissions import WriteInvoices
 from ....models import Payment
 from ....schemas.payment import PaymentCreate, PaymentPublic
 from ....services import payments as service
-from ...deps import InvoiceId, ReadableInvoice
+from ...deps import ReadableInvoice, UnitOfWorkDep
 
 router = APIRouter(prefix="/invoices/{invoice_id}/payments", tags=["payments"])
 
@@ -30,21 +31,22 @@ def _public(payment: Payment) -> PaymentPublic:
 
 
 @router.get("", response_model=Page[PaymentPublic])
-async def list_payments(invoice: ReadableInvoice, session: SessionDep) -> Page[PaymentPublic]:
-    """Payments and refunds (negative amounts), oldest first."""
+async def list_payments(
+    invoice: ReadableInvoice, session: SessionDep, params: ListParamsDep
+) -> Page[PaymentPublic]:
+    """Payments and refunds (negative amounts); sort by ``id`` (default, oldest first) or
+    ``paid_at``."""
     assert invoice.id is not None
-    payments = await service.list_payments(session, invoice_id=invoice.id)
-    return Page(
-        items=[_public(p) for p in payments], total=len(payments), limit=len(payments), offset=0
-    )
+    result = await service.list_payments(session, invoice_id=invoice.id, params=params)
+    return result.to_page(_public)
 
 
 @router.post("", response_model=PaymentPublic, status_code=status.HTTP_201_CREATED)
 async def record_payment(
-    invoice_id: InvoiceId,
+    invoice_id: Id,
     body: PaymentCreate,
-    grant: WriteInvoices,
-    session: SessionDep,
+    _: WriteInvoices,
+    uow: UnitOfWorkDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> PaymentPublic:
@@ -54,11 +56,7 @@ async def record_payment(
     ``Idempotent-Replayed: true``) and a reuse with another body is refused (409).
     """
     result = await service.record_payment(
-        session,
-        invoice_id=invoice_id,
-        data=body,
-        idempotency_key=idempotency_key,
-        actor=grant.principal.user_id,
+        uow, invoice_id=invoice_id, data=body, idempotency_key=idempotency_key
     )
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"

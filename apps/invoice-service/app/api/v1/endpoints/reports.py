@@ -8,9 +8,9 @@ from tb_platform.errors import InvalidField
 from tb_platform.types import BusinessDate
 
 from ....core.permissions import ReadReports
-from ....models import utc_today
 from ....schemas.report import Aging, Summary, TaxRecordSums
 from ....services import reports as service
+from ...deps import UnitOfWorkDep
 
 router = APIRouter(tags=["reports"])
 
@@ -45,8 +45,8 @@ async def invoice_summary(
 @router.get("/invoices/aging", response_model=Aging)
 async def invoice_aging(
     _: ReadReports,
-    session: SessionDep,
+    uow: UnitOfWorkDep,
     as_of: Annotated[BusinessDate | None, Query(description="Today (UTC) when absent")] = None,
 ) -> Aging:
     """Outstanding balances by days past due: current, 1-30, 31-60, 61-90, 90+."""
-    return await service.aging(session, as_of=as_of or utc_today())
+    return await service.aging(uow.session, as_of=as_of or uow.clock.today())

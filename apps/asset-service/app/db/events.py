@@ -1,0 +1,16 @@
+"""The asset service's event tables and its copy of the employees, declared once.
+
+``EVENTS``: the outbox (what this service publishes), the inbox and the dead letters (what its
+consumers applied or gave up on). ``EMPLOYEES``: the projection of the employee service the
+rule "only current employees hold assets" is checked against.
+"""
+
+from tb_platform.employee_directory import employee_projection_table
+from tb_platform.events import event_tables
+
+from . import TableModel
+
+SOURCE = "asset-service"
+
+EVENTS = event_tables(TableModel.metadata, source=SOURCE)
+EMPLOYEES = employee_projection_table(TableModel.metadata)
