@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import asdict
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 import psutil
 import pytest
 
+from tb_devstack.backing import Backing
 from tb_devstack.services import Service
 from tb_devstack.stack import DevStack
 from tb_platform.embedded import server_processes, start_embedded_postgres, stop_servers
@@ -114,9 +115,16 @@ def root(tmp_path: Path) -> Iterator[Path]:
     stop_servers(tmp_path / ".data" / "postgres")
 
 
-def make_stack(root: Path, *services: Service, **environ: str) -> DevStack:
+def make_stack(
+    root: Path, *services: Service, backing: Sequence[Backing] = (), **environ: str
+) -> DevStack:
+    """A stack of stand-ins; without Redis and the SMTP sink unless ``backing`` names them."""
     return DevStack(
-        root=root, environ={"PATH": "", **environ}, services=services, say=lambda _: None
+        root=root,
+        environ={"PATH": "", **environ},
+        services=services,
+        backing=backing,
+        say=lambda _: None,
     )
 
 
@@ -159,7 +167,7 @@ class Up:
     def stderr(self) -> str:
         return self.stderr_path.read_text()
 
-    def wait_for_output(self, text: str, timeout: float = 30) -> None:
+    def wait_for_output(self, text: str, timeout: float = 120) -> None:
         def shown() -> bool:
             if self.process.poll() is not None:
                 raise AssertionError(
@@ -170,7 +178,7 @@ class Up:
 
         wait_for(shown, timeout, repr(text))
 
-    def wait(self, timeout: float = 30) -> int:
+    def wait(self, timeout: float = 120) -> int:
         return self.process.wait(timeout=timeout)
 
     def stop(self) -> None:

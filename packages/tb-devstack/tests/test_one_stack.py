@@ -15,7 +15,7 @@ def test_a_second_up_on_the_same_data_directory_is_refused_and_touches_nothing(r
 
     # On other ports, as the port-in-use message suggests.
     second = Up(root, [stand_in("first-service", root, seed=None)])
-    assert second.wait(timeout=20) == 1
+    assert second.wait(timeout=90) == 1
     assert f"another `tberp.py up` (pid {first.pid}) is running on .data" in second.stderr
     assert "Traceback" not in second.stderr
 

@@ -20,7 +20,7 @@ def storm(pid: int, count: int = 40, gap: float = 0.0001) -> None:
         time.sleep(gap)
 
 
-def keep_signalling_until_it_exits(up: Up, timeout: float = 30) -> int:
+def keep_signalling_until_it_exits(up: Up, timeout: float = 90) -> int:
     """A SIGTERM every 10 ms, so that signals also land in every step of the shutdown."""
     deadline = time.monotonic() + timeout
     while up.process.poll() is None and time.monotonic() < deadline:
@@ -72,7 +72,7 @@ def test_signals_while_it_starts_stop_what_was_started_and_the_command_it_runs(r
     ]
     up = Up(root, services)
     up.wait_for_output("slow-service: adding the demo data")
-    wait_for(seed_pid.exists, 10, "the seed command")
+    wait_for(seed_pid.exists, 60, "the seed command")
     started = [service_pid(root, "first-service"), int(seed_pid.read_text()), *postgres_pids(data)]
 
     storm(up.pid)
@@ -97,7 +97,7 @@ def test_a_runner_killed_outright_leaves_nothing_running_and_the_next_up_works(r
     up.process.kill()  # SIGKILL: no handler, no shutdown of its own
     up.wait()
 
-    wait_for(lambda: not any(alive(pid) for pid in started), 15, "the servers to end")
+    wait_for(lambda: not any(alive(pid) for pid in started), 60, "the servers to end")
     again = Up(root, [stand_in("first-service", root)], "--check")
     assert again.wait() == 0, again.stdout + again.stderr
     assert "everything answered as it should" in again.stdout

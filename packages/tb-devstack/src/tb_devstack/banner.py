@@ -38,6 +38,7 @@ def render_banner(
     endpoints: Sequence[Endpoint],
     logins: Sequence[DemoLogin],
     database: str,
+    backing: Sequence[tuple[str, str, str]] = (),
     logs: str,
     environment: str,
     footer: str = "Press Ctrl-C to stop.",
@@ -49,7 +50,16 @@ def render_banner(
     name_width = max((len(e.name) for e in endpoints), default=0)
     for endpoint in endpoints:
         lines.append(f"    {endpoint.name:<{name_width}}  {endpoint.open_url}")
-    lines += ["", f"  Database  {database}", f"  Logs      {logs}", ""]
+    dashboard = next((e for e in endpoints if e.name == "dashboard-service"), None)
+    if dashboard is not None:
+        lines.append(
+            f"  Dashboard figures: {dashboard.url}/api/v1/dashboard/summary (with a token; "
+            "try it in its API docs)"
+        )
+    lines += ["", f"  Database  {database}"]
+    for name, url, about in backing:
+        lines.append(f"  {name:<9} {url}  {about}")
+    lines += [f"  Logs      {logs}", ""]
     table = format_logins(logins)
     if table:
         lines += ["  Demo logins:", *table, ""]

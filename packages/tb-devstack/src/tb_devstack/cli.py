@@ -101,7 +101,7 @@ def _watch(stack: DevStack) -> None:
         exited = stack.first_exited()
         if exited is not None:
             raise StackError(
-                f"{exited.service.name} stopped (exit code {exited.process.returncode}). "
+                f"{exited.name} stopped (exit code {exited.process.returncode}). "
                 f"Last lines of its log:\n{exited.log_tail()}"
             )
 
@@ -117,7 +117,7 @@ def check(stack: DevStack) -> int:
             failures.append(what)
 
     with httpx.Client(timeout=10.0) as client:
-        for running in stack.running:
+        for running in stack.servers:
             docs = running.service.docs_path
             for path in ("/health", running.service.ready_path, *([docs] if docs else [])):
                 response = client.get(running.url + path)
@@ -126,7 +126,7 @@ def check(stack: DevStack) -> int:
                     response.status_code == 200,
                     f"HTTP {response.status_code} {response.text[:300]}",
                 )
-        login_service = next((r for r in stack.running if r.service.login_path), None)
+        login_service = next((r for r in stack.servers if r.service.login_path), None)
         if login_service is not None:
             assert login_service.service.login_path is not None
             url = login_service.url + login_service.service.login_path
@@ -141,6 +141,22 @@ def check(stack: DevStack) -> int:
                     response.status_code == 200 and bool(body.get("access_token")),
                     f"HTTP {response.status_code} {response.text[:300]}",
                 )
+                headers = {"Authorization": f"Bearer {body.get('access_token', '')}"}
+                for running in stack.servers:
+                    for path in running.service.check_paths:
+                        answer = client.get(running.url + path, headers=headers)
+                        verify(
+                            f"GET {running.url}{path} as {login.email}",
+                            answer.status_code == 200,
+                            f"HTTP {answer.status_code} {answer.text[:300]}",
+                        )
+    for running in stack.running:
+        if running.role != "server":
+            verify(
+                f"{running.name} is running",
+                running.process.poll() is None,
+                f"exited with code {running.process.returncode}:\n{running.log_tail(15)}",
+            )
     if failures:
         print(f"tb-devstack check: FAILED ({len(failures)} problem(s))", flush=True)
         return 1

@@ -18,9 +18,15 @@ class Service:
     serve: tuple[str, ...]
     migrate: tuple[str, ...] | None = None
     seed: tuple[str, ...] | None = None  # its output may list demo logins
+    # Run after the seed, before serving (e.g. fill a projection from a service started earlier).
+    prepare: tuple[tuple[str, ...], ...] = ()
+    # A second process beside the server: the outbox relay and the event consumers.
+    worker: tuple[str, ...] | None = None
     ready_path: str = "/ready"
     docs_path: str | None = "/docs"
     login_path: str | None = None  # where the smoke check proves that a demo login works
+    # GETs the smoke check makes with the first demo login's token; each must answer 200.
+    check_paths: tuple[str, ...] = ()
 
     @property
     def port_variable(self) -> str:
@@ -45,21 +51,46 @@ class Service:
         return port
 
 
-def python_service(name: str, port: int, *, login_path: str | None = None) -> Service:
-    """A service built on tb-platform: its console script has migrate, seed-demo and serve."""
+def python_service(
+    name: str,
+    port: int,
+    *,
+    login_path: str | None = None,
+    seed: bool = True,
+    worker: bool = True,
+    prepare: tuple[str, ...] = (),
+    check_paths: tuple[str, ...] = (),
+) -> Service:
+    """A service built on tb-platform: its console script has migrate, seed-demo, serve, worker
+    and the ``prepare`` sub-commands."""
     return Service(
         name=name,
         default_port=port,
         migrate=(name, "migrate"),
-        seed=(name, "seed-demo"),
+        seed=(name, "seed-demo") if seed else None,
+        prepare=tuple((name, command) for command in prepare),
         serve=(name, "serve", "--port", "{port}"),
+        worker=(name, "worker") if worker else None,
         login_path=login_path,
+        check_paths=check_paths,
     )
 
 
 SERVICES: tuple[Service, ...] = (
     python_service("employee-service", 8001, login_path="/api/v1/auth/login"),
-    # After the employee service: its seed assigns demo assets to demo employees.
-    python_service("asset-service", 8002),
-    python_service("invoice-service", 8003),
+    # After the employee service: their employee projections are filled from it, and the asset
+    # seed assigns demo assets to demo employees.
+    python_service("asset-service", 8002, prepare=("sync-employees",)),
+    python_service("invoice-service", 8003, prepare=("sync-employees",)),
+    # After the three: a new (or lost) read model is rebuilt from their APIs, then fed by events.
+    python_service(
+        "dashboard-service",
+        8004,
+        seed=False,
+        prepare=("rebuild",),
+        check_paths=("/api/v1/dashboard/summary",),
+    ),
+    python_service(
+        "notification-service", 8005, seed=False, check_paths=("/api/v1/notifications",)
+    ),
 )

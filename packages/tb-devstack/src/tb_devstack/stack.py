@@ -6,6 +6,7 @@ import fcntl
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from tb_platform.embedded import (
     stop_servers,
 )
 
+from .backing import BACKING, Backing
 from .banner import Endpoint, redact_url, render_banner
 from .logins import DemoLogin, parse_demo_logins
 from .ports import port_in_use, tail
@@ -113,10 +115,17 @@ def probe_host(bind_host: str) -> str:
 
 @dataclass
 class RunningService:
+    """A process the stack started: a service's server or worker, or a backing server."""
+
     service: Service
     url: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    role: str = "server"  # "server", "worker" or "backing"
+
+    @property
+    def name(self) -> str:
+        return self.service.name if self.role != "worker" else f"{self.service.name} worker"
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -132,6 +141,7 @@ class DevStack:
     root: Path
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     services: Sequence[Service] = SERVICES
+    backing: Sequence[Backing] = BACKING
     say: Callable[[str], None] = print
     ready_timeout: float = READY_TIMEOUT_SECONDS
     stop_request: StopRequest = field(default_factory=StopRequest)
@@ -139,6 +149,8 @@ class DevStack:
     running: list[RunningService] = field(default_factory=list, init=False)
     logins: list[DemoLogin] = field(default_factory=list, init=False)
     database: str = field(default="", init=False)
+    # What each backing server is, for the banner: (name, URL, one line about it).
+    backing_info: list[tuple[str, str, str]] = field(default_factory=list, init=False)
     # What stop() could not stop, e.g. "asset-service (pid 123)"; empty when all ended.
     stop_problems: list[str] = field(default_factory=list, init=False)
     started_anything: bool = field(default=False, init=False)  # a server or a command
@@ -196,6 +208,8 @@ class DevStack:
         env["PYTHONUNBUFFERED"] = "1"  # the log files show each line as it is written
         self._env = env
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        for backing in self.backing:
+            self._start_backing(backing)
         for service in self.services:
             self._start_service(service, host, ports[service.name])
 
@@ -280,11 +294,78 @@ class DevStack:
                 f"cannot connect to the database at {where} ({_reason(exc)}); check DATABASE_URL"
             ) from exc
 
+    def _start_backing(self, backing: Backing) -> None:
+        """Use the backing server the environment names, or start one (data under .data)."""
+        self._check_interrupted()
+        given = self.environ.get(backing.url_variable)
+        if given:
+            self.backing_info.append((backing.name, redact_url(given), "from the environment"))
+            return
+        try:
+            wanted = backing.port(self.environ)
+        except ValueError as exc:
+            raise StackError(str(exc)) from None
+        if wanted is not None and port_in_use(wanted):
+            raise StackError(
+                f"port {wanted} ({backing.port_variable}) is already in use: choose another, or "
+                f"set {backing.url_variable} to a {backing.name} of yours"
+            )
+        port = wanted or (
+            backing.default_port if not port_in_use(backing.default_port) else _free_port()
+        )
+        data = self.data_dir / backing.name
+        log_path = self.log_dir / f"{backing.name}.log"
+        try:
+            argv = backing.argv(port, data)
+        except FileNotFoundError as exc:
+            raise StackError(str(exc)) from None
+        url = backing.url(port)
+        self.say(f"tb-devstack: starting {backing.name} on {url} (log: {self._relative(log_path)})")
+        service = Service(name=backing.name, default_port=port, serve=tuple(argv))
+        running = self._spawn(service, argv, url=url, log_path=log_path, role="backing")
+        deadline = time.monotonic() + self.ready_timeout
+        while not port_in_use(port):
+            self._check_interrupted()
+            if running.process.poll() is not None or time.monotonic() > deadline:
+                raise StackError(
+                    f"{backing.name} did not start on port {port}. Last lines of "
+                    f"{self._relative(log_path)}:\n{running.log_tail()}"
+                )
+            time.sleep(POLL_SECONDS)
+        self._env[backing.url_variable] = url
+        self.backing_info.append((backing.name, url, backing.describe(Path(self._relative(data)))))
+
+    def _spawn(
+        self, service: Service, argv: Sequence[str], *, url: str, log_path: Path, role: str
+    ) -> RunningService:
+        """Start a long-running process of the stack, its output in ``log_path``."""
+        self.started_anything = True
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(  # noqa: S603 (our own commands)
+                list(argv),
+                cwd=self.root,
+                env=self._env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own session: Ctrl-C reaches only us, and we stop the processes in order.
+                start_new_session=True,
+                preexec_fn=die_with_parent(signal.SIGTERM),  # if we are killed, it stops too
+            )
+        running = RunningService(
+            service=service, url=url, process=process, log_path=log_path, role=role
+        )
+        self.running.append(running)
+        return running
+
     def _start_service(self, service: Service, host: str, port: int) -> None:
         self._check_interrupted()
         if service.migrate:
             self.say(f"tb-devstack: {service.name}: migrating the database")
             self._run(service, service.migrate)
+        for command in service.prepare:
+            self.say(f"tb-devstack: {service.name}: {' '.join(command[1:])}")
+            self._run(service, command)
         if service.seed:
             self.say(f"tb-devstack: {service.name}: adding the demo data")
             for login in parse_demo_logins(self._run(service, service.seed)):
@@ -295,23 +376,23 @@ class DevStack:
         argv = [part.replace("{port}", str(port)) for part in service.serve]
         url = f"http://{probe_host(host)}:{port}"
         self.say(f"tb-devstack: {service.name}: serving on {url} (log: {self._relative(log_path)})")
-        self.started_anything = True
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(  # noqa: S603 (our own commands)
-                self._resolve(argv),
-                cwd=self.root,
-                env=self._env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own session: Ctrl-C reaches only us, and we stop the services in order.
-                start_new_session=True,
-                preexec_fn=die_with_parent(signal.SIGTERM),  # if we are killed, it stops too
-            )
-        running = RunningService(service=service, url=url, process=process, log_path=log_path)
-        self.running.append(running)
+        running = self._spawn(
+            service, self._resolve(argv), url=url, log_path=log_path, role="server"
+        )
         self._wait_ready(running)
         self._env[service.url_variable] = url
+        if service.worker:
+            worker_log = self.log_dir / f"{service.name}-worker.log"
+            self.say(
+                f"tb-devstack: {service.name}: events worker (log: {self._relative(worker_log)})"
+            )
+            self._spawn(
+                service,
+                self._resolve(service.worker),
+                url=url,
+                log_path=worker_log,
+                role="worker",
+            )
 
     def _run(self, service: Service, argv: Sequence[str]) -> str:
         """Run a preparation command; its standard output, or a StackError with what it said."""
@@ -393,16 +474,22 @@ class DevStack:
                 url=r.url,
                 docs_url=r.url + r.service.docs_path if r.service.docs_path else None,
             )
-            for r in self.running
+            for r in self.servers
         ]
         return render_banner(
             endpoints=endpoints,
             logins=self.logins,
+            backing=self.backing_info,
             database=self.database,
             logs=f"{self._relative(self.log_dir)}/<service>.log",
             environment=self.environment,
             footer=footer,
         )
+
+    @property
+    def servers(self) -> list[RunningService]:
+        """The services' HTTP servers (not their workers or the backing servers)."""
+        return [r for r in self.running if r.role == "server"]
 
     def first_exited(self) -> RunningService | None:
         """A service whose process has ended (it should not, while the stack runs)."""
@@ -418,7 +505,7 @@ class DevStack:
         """
         while self.running:
             running = self.running.pop()
-            name = running.service.name
+            name = running.name
             self.say(f"tb-devstack: stopping {name}")
             if not _terminate(running.process):
                 self._stop_problem(f"{name} (pid {running.process.pid})")
@@ -498,3 +585,10 @@ def _group_alive(group: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _free_port() -> int:
+    """A TCP port nothing listens on now (for a backing server whose usual port is taken)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
