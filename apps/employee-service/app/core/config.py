@@ -1,9 +1,12 @@
 """The employee service's settings (environment variables, see ServiceSettings for the shared ones)."""
 
 from functools import lru_cache
+from typing import Annotated
 
+from fastapi import Depends
 from pydantic import Field
 
+from tb_platform.app import current_settings
 from tb_platform.settings import ServiceSettings
 
 
@@ -27,3 +30,7 @@ class EmployeeSettings(ServiceSettings):
 @lru_cache
 def get_settings() -> EmployeeSettings:
     return EmployeeSettings()
+
+
+# The running app's settings, typed (tests may swap them per app).
+SettingsDep = Annotated[EmployeeSettings, Depends(current_settings)]

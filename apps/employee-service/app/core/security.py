@@ -8,8 +8,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from tb_platform.app import current_settings
-
 from .config import EmployeeSettings
 
 
@@ -59,4 +57,3 @@ def _passwords_dep(request: Request) -> Passwords:
 
 
 PasswordsDep = Annotated[Passwords, Depends(_passwords_dep)]
-SettingsDep = Annotated[EmployeeSettings, Depends(current_settings)]

@@ -3,7 +3,8 @@ from fastapi.responses import JSONResponse
 
 from tb_platform.errors import error_body
 
-from ....core.security import PasswordsDep, SettingsDep
+from ....core.config import SettingsDep
+from ....core.security import PasswordsDep
 from ....schemas.auth import LoginRequest, LoginResponse, LoginUser
 from ....services.auth import authenticate
 from ...deps import UnitOfWorkDep
