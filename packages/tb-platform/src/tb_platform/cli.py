@@ -67,6 +67,42 @@ def worker_command(target: str) -> Command:
     )
 
 
+def sync_employees_command(target: str) -> Command:
+    """``sync-employees``: fill or refresh the service's copy of the employees from the employee
+    service (EMPLOYEE_SERVICE_URL). ``target`` is ``"package.module:EMPLOYEES"``, the projection
+    table. An unreachable employee service is one line on stderr and exit code 1; the pages read
+    before it failed are kept (each commits), so running it again continues the work.
+    """
+
+    async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        from .db import Database
+        from .employee_directory import sync_employees
+        from .employees import EmployeeServiceSettings, EmployeeServiceUnavailable
+
+        if not isinstance(settings, EmployeeServiceSettings):
+            raise TypeError("sync-employees needs settings with EMPLOYEE_SERVICE_URL")
+        module_name, _, name = target.partition(":")
+        table = getattr(importlib.import_module(module_name), name)
+        database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+        try:
+            count = await sync_employees(database, table, settings)
+        except EmployeeServiceUnavailable as exc:
+            print(f"{settings.service_name} sync-employees: {exc.detail}", file=sys.stderr)
+            return 1
+        finally:
+            await database.dispose()
+        print(
+            f"{settings.service_name}: {count} employees read from {settings.employee_service_url}"
+        )
+        return 0
+
+    return Command(
+        name="sync-employees",
+        help="fill or refresh this service's copy of the employees from the employee service",
+        handler=handler,
+    )
+
+
 @dataclass
 class ServiceCLI:
     prog: str
