@@ -142,7 +142,7 @@ class DevStack:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     services: Sequence[Service] = SERVICES
     backing: Sequence[Backing] = BACKING
-    say: Callable[[str], None] = print
+    say: Callable[[str], None] = field(default=lambda message: _say(message))
     ready_timeout: float = READY_TIMEOUT_SECONDS
     stop_request: StopRequest = field(default_factory=StopRequest)
 
@@ -592,3 +592,9 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _say(message: str) -> None:
+    # Flushed at once: when the output is a file or a pipe (a log, a supervisor, a test) each
+    # step must show as it happens, not when a buffer fills.
+    print(message, flush=True)
