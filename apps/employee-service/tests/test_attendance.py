@@ -723,3 +723,25 @@ async def test_check_in_and_out_need_no_body(
     checked_out = await client.post(f"{URL}/check-out", headers=own)
     assert checked_out.status_code == 200, checked_out.text
     assert checked_out.json()["check_out_at"] is not None
+
+
+async def test_the_404_of_an_employee_named_in_the_body_or_query_is_documented(
+    client: httpx.AsyncClient, hr: dict[str, str], tokens: TokenFactory, make: Factory
+) -> None:
+    """Found by fuzzing: these routes answered 404s (an unknown ``employee_id`` in the body, an
+    employee asking for someone else's days) that their OpenAPI entries did not list."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    unknown = 2_147_483_646
+    me = await make.employee()
+    employee = tokens.headers("employee", employee_id=me["id"], sub=str(me["id"]))
+    answers = {
+        ("post", "/check-in"): await check_in(client, hr, employee_id=unknown),
+        ("post", "/check-out"): await check_out(client, hr, employee_id=unknown),
+        ("get", ""): await client.get(URL, params={"employee_id": unknown}, headers=employee),
+        ("get", "/summary"): await client.get(
+            f"{URL}/summary", params={"month": "2026-03", "employee_id": unknown}, headers=hr
+        ),
+    }
+    for (method, path), response in answers.items():
+        assert_error(response, 404, "not_found")
+        assert "404" in paths[f"{URL}{path}"][method]["responses"], (method, path)

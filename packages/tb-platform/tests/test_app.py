@@ -12,7 +12,7 @@ import httpx
 import jwt
 import pytest
 import pytest_asyncio
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, UploadFile
 
 from tb_platform.app import create_service_app
 from tb_platform.errors import AppError
@@ -20,7 +20,7 @@ from tb_platform.rbac import ALL, READ, WRITE, Grant, Policy
 from tb_platform.schemas import InputModel
 from tb_platform.settings import ServiceSettings
 from tb_platform.testing.harness import api_client
-from tb_platform.types import BusinessDate, Id, UtcDatetime
+from tb_platform.types import BusinessDate, Email, Id, UtcDatetime
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123"
 pytestmark = pytest.mark.asyncio
@@ -51,7 +51,32 @@ def _router() -> APIRouter:
     async def broken(_: WriteThings) -> None:
         raise _Unprocessable("The file is empty")
 
+    @router.post("/upload", status_code=201)
+    async def upload(file: UploadFile, _: WriteThings) -> dict[str, int]:
+        return {"size": len(await file.read())}
+
+    # The row is loaded by a dependency that takes the path parameter; the route has none.
+    @router.get("/by-loader/{thing_id}")
+    async def read_loaded(thing: Annotated[int, Depends(_valid_thing)]) -> dict[str, int]:
+        return {"id": thing}
+
+    @router.post("/links", status_code=201)
+    async def link(body: ThingLink, _: WriteThings) -> dict[str, int]:
+        return {"owner_id": body.owner_id}
+
     return router
+
+
+async def _valid_thing(thing_id: Id, _: ReadThings) -> int:
+    return thing_id
+
+
+class ThingLink(InputModel):
+    """A body that names another row."""
+
+    name: str
+    owner_id: Id
+    contact: Email | None = None
 
 
 class _Unprocessable(AppError):
@@ -243,3 +268,59 @@ async def test_openapi_documents_every_error_status_in_the_common_shape(
     assert schemas["ValidationErrorResponse"]["properties"]["detail"]["type"] == "array"
     root = spec["paths"]["/"]["get"]["responses"]
     assert set(root) == {"200"}
+
+
+async def test_openapi_documents_a_404_when_a_dependency_loads_the_row_of_the_path(
+    client: httpx.AsyncClient,
+) -> None:
+    """Found by fuzzing: GET /employees/{id} answered an undocumented 404, because the path
+    parameter is taken by the row's loader (a dependency), not by the route itself."""
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    loaded = paths["/api/v1/things/by-loader/{thing_id}"]["get"]["responses"]
+    assert set(loaded) == {"200", "401", "403", "404", "422", "503"}
+    assert loaded["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorResponse"
+    }
+    # No row in the path: no 404 (a route that answers one for an id in its body declares it).
+    assert "404" not in paths["/api/v1/things/links"]["post"]["responses"]
+    assert "404" not in paths["/api/v1/things/upload"]["post"]["responses"]
+
+
+async def test_openapi_says_an_email_field_is_an_email(client: httpx.AsyncClient) -> None:
+    """Without ``format: email`` a client (or a generated test) takes any text for valid."""
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+    contact = schemas["ThingLink"]["properties"]["contact"]["anyOf"][0]
+    assert contact == {"type": "string", "format": "email", "maxLength": 254}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\n-2.2e-311--xyz--\r\n"),
+        ("multipart/form-data", b"no boundary at all"),
+    ],
+    ids=["truncated-part", "no-boundary"],
+)
+async def test_a_multipart_body_that_cannot_be_parsed_is_a_422_not_a_400(
+    client: httpx.AsyncClient, content_type: str, body: bytes
+) -> None:
+    """Found by fuzzing the asset import: Starlette's 400 "Invalid multipart data." came through
+    as an undocumented 400 with a plain-text detail."""
+    response = await client.post(
+        "/api/v1/things/upload",
+        content=body,
+        headers={**_token(), "Content-Type": content_type},
+    )
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["code"] == "validation_error"
+    assert answer["detail"][0]["loc"] == ["body"]
+    assert answer["detail"][0]["type"] == "form_invalid"
+
+
+async def test_a_well_formed_upload_still_passes(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/things/upload", files={"file": ("a.csv", b"a,b\n")}, headers=_token()
+    )
+    assert response.status_code == 201, response.text
+    assert response.json() == {"size": 4}

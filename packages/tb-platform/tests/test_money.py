@@ -1,5 +1,6 @@
 """Money input and rounding: what every service's amounts go through."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from tb_platform.money import (
     MoneyByCurrency,
     MoneyOut,
     Percent,
+    PositiveMoney,
     check_minor_unit,
     decimal_type,
     format_money,
@@ -99,6 +101,71 @@ def test_plain_decimal_text_and_json_numbers_are_accepted(raw: str, expected: st
         )
     assert Measures.model_validate({"quantity": 1e-3}).quantity == Decimal("0.001")
     assert Measures.model_validate({"amount": 12}).amount == Decimal(12)
+
+
+class Priced(BaseModel):
+    price: PositiveMoney
+    discount: Percent | None = None
+    quantity: decimal_type(max_digits=12, decimal_places=3, gt=0)  # type: ignore[valid-type]
+
+
+JSON_SCHEMA_WORDS = {"type", "anyOf", "pattern", "minimum", "exclusiveMinimum", "maximum"}
+
+
+def _words(schema: object) -> set[str]:
+    if isinstance(schema, dict):
+        return set(schema) | {word for value in schema.values() for word in _words(value)}
+    if isinstance(schema, list):
+        return {word for value in schema for word in _words(value)}
+    return set()
+
+
+def test_openapi_describes_decimal_inputs_with_their_bounds_in_json_schema() -> None:
+    """Found by fuzzing the invoice service: every amount, percent and quantity was documented
+    as any number or any text, with its bounds as keys no JSON Schema reader knows
+    (``"ge": 0``, ``"le": "999999999999.99"``, ``max_digits``)."""
+    fields = Priced.model_json_schema()["properties"]
+    price, discount, quantity = fields["price"], fields["discount"]["anyOf"][0], fields["quantity"]
+    for schema in (price, discount, quantity):
+        assert _words(schema["anyOf"]) <= JSON_SCHEMA_WORDS, schema
+    assert price["anyOf"][0] == {
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 999999999999.99,
+    }
+    assert discount["anyOf"][0] == {"type": "number", "minimum": 0, "maximum": 100}
+    assert quantity["anyOf"][0] == {"type": "number", "exclusiveMinimum": 0}
+    # Answers carry decimals as text.
+    answer = Priced.model_json_schema(mode="serialization")["properties"]
+    assert answer["price"] == {"title": "Price", "type": "string"}
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "documented"),
+    [
+        ("price", "1234.50", True),
+        ("price", "1.", True),
+        ("price", ".5", True),
+        ("price", "999999999999.99", True),
+        ("price", "1.234", False),
+        ("price", "1e3", False),
+        ("price", "-5", False),
+        ("price", " 5", False),
+        ("quantity", "1.125", True),
+        ("quantity", "1.1255", False),
+    ],
+)
+def test_the_documented_decimal_text_is_what_the_service_accepts(
+    field: str, text: str, documented: bool
+) -> None:
+    pattern = Priced.model_json_schema()["properties"][field]["anyOf"][1]["pattern"]
+    assert bool(re.fullmatch(pattern, text)) is documented
+    body = {"price": "1", "quantity": "1", field: text}
+    if documented:
+        Priced.model_validate(body)
+    else:
+        with pytest.raises(ValidationError):
+            Priced.model_validate(body)
 
 
 def test_currency_codes_are_upper_cased_and_checked() -> None:

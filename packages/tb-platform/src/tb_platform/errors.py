@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 
 logger = logging.getLogger("tb_platform.errors")
 
@@ -100,16 +101,23 @@ def _field_error(loc: Sequence[Any], message: str, error_type: str) -> dict[str,
 _UNPARSABLE_BODY = (UnicodeDecodeError, RecursionError, ValueError)
 
 
-def _unparsable_body(cause: BaseException) -> JSONResponse:
-    reason = {
-        UnicodeDecodeError: "the body is not valid UTF-8",
-        RecursionError: "the JSON is nested too deeply",
-    }.get(type(cause), "the body is not valid JSON")
+def _unparsable_body(exc: StarletteHTTPException) -> JSONResponse:
+    """The 422 for a body that cannot be parsed at all, whatever its media type."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, MultiPartException):
+        # Starlette answers 400 for a multipart or form body it cannot parse (no boundary, a
+        # truncated part, too many fields); to a client it is as invalid as truncated JSON.
+        message, error_type = f"Form decode error: {cause.message}", "form_invalid"
+    elif isinstance(cause, _UNPARSABLE_BODY):
+        reason = {
+            UnicodeDecodeError: "the body is not valid UTF-8",
+            RecursionError: "the JSON is nested too deeply",
+        }.get(type(cause), "the body is not valid JSON")
+        message, error_type = f"JSON decode error: {reason}", "json_invalid"
+    else:
+        message, error_type = f"The body cannot be parsed: {exc.detail}", "body_invalid"
     return JSONResponse(
-        error_body(
-            [_field_error(["body"], f"JSON decode error: {reason}", "json_invalid")],
-            "validation_error",
-        ),
+        error_body([_field_error(["body"], message, error_type)], "validation_error"),
         status_code=422,
     )
 
@@ -151,11 +159,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400 and isinstance(exc.__cause__, _UNPARSABLE_BODY):
-            # FastAPI answers 400 when the body is not JSON it can decode (invalid UTF-8, nesting
-            # deeper than the parser's recursion limit); truncated JSON is already a 422. One
-            # status for every body that cannot be parsed.
-            return _unparsable_body(exc.__cause__)
+        if exc.status_code == 400:
+            # FastAPI and Starlette answer 400 only when they cannot read the body: JSON they
+            # cannot decode (invalid UTF-8, nesting deeper than the parser's recursion limit) or
+            # multipart/form data they cannot parse; truncated JSON is already a 422. One status,
+            # and the one 422 shape, for every body that cannot be parsed.
+            return _unparsable_body(exc)
         code = {
             401: "unauthorized",
             403: "forbidden",

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SerializerFunctionWrapHandler,
+    WithJsonSchema,
     model_serializer,
 )
 
@@ -182,16 +183,51 @@ def _as_string(value: Decimal) -> str:
     return str(value)
 
 
-# A non-negative amount with at most 2 decimals, serialised as a decimal string.
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_plain_decimal),
-    Field(ge=0, le=MONEY_MAX, max_digits=14, decimal_places=2),
-    AfterValidator(_finite),
-    PlainSerializer(_as_string, return_type=str, when_used="json"),
-]
-# A positive amount (a payment, a price that must not be zero).
-PositiveMoney = Annotated[Money, Field(gt=0)]
+def _json_number(value: Decimal | int) -> int | float:
+    return int(value) if Decimal(value) == Decimal(value).to_integral_value() else float(value)
+
+
+def _documented(
+    *,
+    max_digits: int,
+    decimal_places: int,
+    ge: Decimal | int | None = None,
+    gt: Decimal | int | None = None,
+    le: Decimal | int | None = None,
+) -> tuple[WithJsonSchema, WithJsonSchema]:
+    """The OpenAPI description of a decimal input: a JSON number within the bounds, or plain
+    decimal text with at most ``decimal_places`` decimals; a decimal string in answers.
+
+    Pydantic cannot put the bounds of a decimal read through a validator of its own into the
+    schema: it wrote them as keys no JSON Schema reader knows (``"ge": 0``,
+    ``"le": "999999999999.99"``, ``max_digits``), so the document said "any number or text".
+    """
+    number: dict[str, Any] = {"type": "number"}
+    if gt is not None and (ge is None or gt >= ge):
+        number["exclusiveMinimum"] = _json_number(gt)
+    elif ge is not None:
+        number["minimum"] = _json_number(ge)
+    if le is not None:
+        number["maximum"] = _json_number(le)
+    whole = max_digits - decimal_places
+    sign = "" if (ge is not None and ge >= 0) or (gt is not None and gt >= 0) else "-?"
+    fraction = rf"(?:\.[0-9]{{0,{decimal_places}}})?" if decimal_places else r"\.?"
+    text = rf"[0-9]{{1,{whole}}}{fraction}"
+    if decimal_places:
+        text = rf"(?:{text}|\.[0-9]{{1,{decimal_places}}})"
+    places = f"at most {decimal_places} decimals" if decimal_places else "no decimals"
+    description = (
+        f"A decimal with {places}: a JSON number, or text of digits and one point"
+        " (no spaces, underscores, exponent or plus sign)"
+    )
+    accepted = {
+        "anyOf": [number, {"type": "string", "pattern": f"^{sign}{text}$"}],
+        "description": description,
+    }
+    return (
+        WithJsonSchema(accepted, mode="validation"),
+        WithJsonSchema({"type": "string"}, mode="serialization"),
+    )
 
 
 def decimal_type(
@@ -209,7 +245,23 @@ def decimal_type(
         Field(max_digits=max_digits, decimal_places=decimal_places, ge=ge, le=le, gt=gt),
         AfterValidator(_finite),
         PlainSerializer(_as_string, return_type=str, when_used="json"),
+        *_documented(max_digits=max_digits, decimal_places=decimal_places, ge=ge, gt=gt, le=le),
     ]
+
+
+# A non-negative amount with at most 2 decimals, serialised as a decimal string.
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_plain_decimal),
+    Field(ge=0, le=MONEY_MAX, max_digits=14, decimal_places=2),
+    AfterValidator(_finite),
+    PlainSerializer(_as_string, return_type=str, when_used="json"),
+    *_documented(max_digits=14, decimal_places=2, ge=0, le=MONEY_MAX),
+]
+# A positive amount (a payment, a price that must not be zero).
+PositiveMoney = Annotated[
+    Money, Field(gt=0), *_documented(max_digits=14, decimal_places=2, ge=0, gt=0, le=MONEY_MAX)
+]
 
 
 # Percentages 0-100 with two decimals (discount, tax rate, salvage percent).

@@ -62,6 +62,18 @@ def _needs_token(dependant: Dependant) -> bool:
     return any(_needs_token(sub) for sub in dependant.dependencies)
 
 
+def _addresses_a_row(dependant: Dependant) -> bool:
+    """Whether the route's path names a row, which may not exist: then it may answer 404.
+
+    Also when the path parameter is taken by a dependency that loads the row (a
+    ``valid_employee_id`` loader) while the route's own signature has none. A route that answers
+    404 for an id in its query or body declares it (``responses={404: ...}``).
+    """
+    return bool(dependant.path_params) or any(
+        _addresses_a_row(sub) for sub in dependant.dependencies
+    )
+
+
 def _has_input(dependant: Dependant) -> bool:
     return bool(
         dependant.path_params
@@ -78,7 +90,7 @@ def error_statuses(route: RouteContext, method: str) -> list[str]:
     statuses = []
     if _needs_token(dependant):
         statuses += ["401", "403"]
-    if dependant.path_params:
+    if _addresses_a_row(dependant):
         statuses.append("404")
     if method in MUTATING:
         statuses.append("409")

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, status
 
@@ -26,6 +26,13 @@ from ...deps import UnitOfWorkDep
 
 router = APIRouter(prefix="/attendance", tags=["attendance"])
 
+# These routes name their employee in the body or the query, not in the path, so the OpenAPI
+# generator cannot tell that an unknown one is a 404: they say so.
+NO_SUCH_EMPLOYEE: dict[int | str, dict[str, Any]] = {404: {"description": "No such employee"}}
+NOT_YOURS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such employee, or (for an employee) not yourself"}
+}
+
 
 def _public(record: Attendance) -> AttendancePublic:
     return AttendancePublic.model_validate(record)
@@ -44,7 +51,12 @@ async def _subject(
     return await require_employee(uow.session, employee_id=target), at or uow.clock.now()
 
 
-@router.post("/check-in", response_model=AttendancePublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/check-in",
+    response_model=AttendancePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=NO_SUCH_EMPLOYEE,
+)
 async def check_in(
     grant: WriteAttendance,
     uow: UnitOfWorkDep,
@@ -59,7 +71,7 @@ async def check_in(
     return _public(record)
 
 
-@router.post("/check-out", response_model=AttendancePublic)
+@router.post("/check-out", response_model=AttendancePublic, responses=NO_SUCH_EMPLOYEE)
 async def check_out(
     grant: WriteAttendance,
     uow: UnitOfWorkDep,
@@ -95,7 +107,7 @@ def _visible_employee(grant: Grant, employee_id: int | None) -> int | None:
     return own
 
 
-@router.get("", response_model=Page[AttendancePublic])
+@router.get("", response_model=Page[AttendancePublic], responses=NOT_YOURS)
 async def list_attendance(
     grant: ReadAttendance,
     session: SessionDep,
@@ -117,7 +129,7 @@ async def list_attendance(
     return result.to_page(_public)
 
 
-@router.get("/summary", response_model=MonthlySummaryList)
+@router.get("/summary", response_model=MonthlySummaryList, responses=NOT_YOURS)
 async def monthly_summary(
     grant: ReadAttendance,
     session: SessionDep,
