@@ -1,0 +1,5 @@
+import { Loading } from "@repo/ui";
+
+export default function AppLoading() {
+  return <Loading />;
+}

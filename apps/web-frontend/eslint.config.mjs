@@ -1,0 +1,5 @@
+import { config } from "@repo/eslint-config/next";
+
+const eslintConfig = [...config, { ignores: ["next-env.d.ts"] }];
+
+export default eslintConfig;

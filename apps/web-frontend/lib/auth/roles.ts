@@ -1,0 +1,73 @@
+/**
+ * Who sees which area of the app: the navigation and the pages' guards read this one table.
+ * The services still decide what each role may read or change; this only keeps people out of
+ * pages that would answer them 403.
+ */
+
+export type Area =
+  | "dashboard"
+  | "assets"
+  | "invoices"
+  | "employees"
+  | "my-assets"
+  | "my-invoices"
+  | "my-attendance"
+  | "my-profile";
+
+export interface NavItem {
+  area: Area;
+  label: string;
+  href: string;
+}
+
+export interface NavSection {
+  label: string;
+  items: NavItem[];
+}
+
+const AREAS: Record<Area, { label: string; href: string; roles: readonly string[] }> = {
+  dashboard: {
+    label: "Dashboard",
+    href: "/dashboard",
+    roles: ["admin", "hr_manager", "asset_manager", "accountant"],
+  },
+  assets: { label: "Assets", href: "/assets", roles: ["admin", "asset_manager", "accountant"] },
+  invoices: { label: "Invoices", href: "/invoices", roles: ["admin", "accountant"] },
+  employees: { label: "Employees", href: "/employees", roles: ["admin", "hr_manager"] },
+  "my-assets": { label: "My assets", href: "/my/assets", roles: ["employee"] },
+  "my-invoices": { label: "My invoices", href: "/my/invoices", roles: ["employee"] },
+  "my-attendance": { label: "My attendance", href: "/my/attendance", roles: ["employee"] },
+  "my-profile": { label: "My profile", href: "/my/profile", roles: ["employee"] },
+};
+
+const WORK_AREAS: Area[] = ["dashboard", "assets", "invoices", "employees"];
+const OWN_AREAS: Area[] = ["my-assets", "my-invoices", "my-attendance", "my-profile"];
+
+export function canSee(roles: readonly string[], area: Area): boolean {
+  return AREAS[area].roles.some((role) => roles.includes(role));
+}
+
+function items(roles: readonly string[], areas: Area[]): NavItem[] {
+  return areas
+    .filter((area) => canSee(roles, area))
+    .map((area) => ({ area, label: AREAS[area].label, href: AREAS[area].href }));
+}
+
+/** The navigation of a user: their work areas, then their own records. */
+export function navigationFor(roles: readonly string[]): NavSection[] {
+  const sections: NavSection[] = [
+    { label: "Work", items: items(roles, WORK_AREAS) },
+    { label: "Me", items: items(roles, OWN_AREAS) },
+  ];
+  return sections.filter((section) => section.items.length > 0);
+}
+
+/** Where a user lands after signing in: their first work area, else their own assets. */
+export function startPage(roles: readonly string[]): string {
+  const first = navigationFor(roles)[0]?.items[0];
+  return first?.href ?? "/my/profile";
+}
+
+export function areaOf(href: string): Area | undefined {
+  return (Object.keys(AREAS) as Area[]).find((area) => AREAS[area].href === href);
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { decode, type JWT } from "next-auth/jwt";
+import type { SessionUser } from "@/types/next-auth";
+import { authSecret } from "../env";
+import { SESSION_COOKIE } from "./cookies";
+
+/** True once the service token inside the session must no longer be used. */
+export function isTokenExpired(token: Pick<JWT, "accessTokenExpires">, now = Date.now()): boolean {
+  return typeof token.accessTokenExpires !== "number" || token.accessTokenExpires <= now;
+}
+
+/** The signed-in user and, for server code only, their service token. */
+export interface ServerSession {
+  user: SessionUser;
+  /** The service JWT: forwarded as `Authorization: Bearer …`, never sent to the browser. */
+  accessToken: string;
+  expired: boolean;
+}
+
+interface CookieReader {
+  getAll(): { name: string; value: string }[];
+}
+
+/** The session cookie's value, joined from next-auth's chunks (`name.0`, `name.1`, …) if split. */
+function sessionCookieValue(store: CookieReader): string | null {
+  const name = SESSION_COOKIE.name;
+  const all = store.getAll();
+  const whole = all.find((cookie) => cookie.name === name);
+  if (whole) return whole.value;
+  const chunks = all
+    .filter((cookie) => cookie.name.startsWith(`${name}.`))
+    .map((cookie) => ({ index: Number(cookie.name.slice(name.length + 1)), value: cookie.value }))
+    .filter((chunk) => Number.isInteger(chunk.index))
+    .sort((a, b) => a.index - b.index);
+  return chunks.length > 0 ? chunks.map((chunk) => chunk.value).join("") : null;
+}
+
+/** Decrypts the session cookie; null when there is none or it is not ours. */
+export async function readSession(store: CookieReader): Promise<ServerSession | null> {
+  const value = sessionCookieValue(store);
+  if (!value) return null;
+  let token: JWT | null;
+  try {
+    token = await decode({ token: value, secret: authSecret() });
+  } catch {
+    return null;
+  }
+  if (!token?.sub || !token.accessToken) return null;
+  return {
+    user: {
+      id: token.sub,
+      employeeId: token.employeeId ?? null,
+      email: token.email ?? "",
+      roles: token.roles ?? [],
+    },
+    accessToken: token.accessToken,
+    expired: isTokenExpired(token),
+  };
+}

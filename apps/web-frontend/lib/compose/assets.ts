@@ -1,0 +1,144 @@
+import "server-only";
+import type { ServiceName } from "../env";
+import { assetService, type Asset, type AssetListQuery } from "../services/asset";
+import { dashboardService, type DashboardSummary } from "../services/dashboard";
+import { displayName, employeeService, MAX_IDS_PER_CALL } from "../services/employee";
+import {
+  ServiceContractError,
+  ServiceHttpError,
+  ServiceUnavailableError,
+} from "../services/errors";
+import type { ServiceContext } from "../services/http";
+import type { Page } from "../services/page";
+
+/**
+ * Composition of several services' answers into what a page shows — the only place that does it.
+ * Rules: one call per service per answer (batch), each id asked once (de-duplicate), independent
+ * calls in parallel, and a missing secondary service gives a partial answer (`partial: true`, the
+ * service named in `unavailable`) rather than an error.
+ */
+
+/** The owner merged into an asset. `name` is null when the owner could not be named. */
+export interface AssetOwner {
+  id: number;
+  name: string | null;
+  /** True when the employee service could not be asked (the answer is then `partial`). */
+  unavailable: boolean;
+}
+
+export type AssetWithOwner = Asset & { assigned_employee: AssetOwner | null };
+
+export interface PartialAnswer {
+  /** True when some secondary service could not be asked; the fields it feeds are left empty. */
+  partial: boolean;
+  /** The services that could not be asked. */
+  unavailable: ServiceName[];
+}
+
+export type AssetsWithOwnersPage = Page<AssetWithOwner> & PartialAnswer;
+
+export interface DashboardAssetsWithOwners extends PartialAnswer {
+  /** The dashboard service's figures; null when it is unavailable. */
+  summary: DashboardSummary | null;
+  /** The most recently bought assets that someone holds, with their owners. */
+  assigned: Page<AssetWithOwner>;
+}
+
+interface OwnerNames {
+  names: Map<number, string>;
+  unavailable: boolean;
+}
+
+/** The distinct owner ids of a page, in ascending order (so the same page asks the same URL). */
+export function ownerIds(assets: readonly Asset[]): number[] {
+  const ids = new Set<number>();
+  for (const asset of assets) {
+    if (asset.assigned_employee_id !== null) ids.add(asset.assigned_employee_id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * Names the owners with ONE `GET /employees?ids=` per 500 ids (a page holds at most 200). When
+ * the employee service cannot answer, the owners are marked unavailable instead of failing the
+ * page; only a 401 (the user's token is no longer valid) goes up, so that the user signs in again.
+ */
+async function nameOwners(ids: number[], context: ServiceContext): Promise<OwnerNames> {
+  const names = new Map<number, string>();
+  if (ids.length === 0) return { names, unavailable: false };
+  const batches: number[][] = [];
+  for (let start = 0; start < ids.length; start += MAX_IDS_PER_CALL) {
+    batches.push(ids.slice(start, start + MAX_IDS_PER_CALL));
+  }
+  try {
+    const answers = await Promise.all(batches.map((batch) => employeeService.byIds(batch, context)));
+    for (const employee of answers.flat()) names.set(employee.id, displayName(employee));
+    return { names, unavailable: false };
+  } catch (error) {
+    if (error instanceof ServiceHttpError && error.status === 401) throw error;
+    if (
+      error instanceof ServiceUnavailableError ||
+      error instanceof ServiceContractError ||
+      error instanceof ServiceHttpError
+    ) {
+      return { names, unavailable: true };
+    }
+    throw error;
+  }
+}
+
+function withOwners(assets: readonly Asset[], owners: OwnerNames): AssetWithOwner[] {
+  return assets.map((asset) => {
+    const id = asset.assigned_employee_id;
+    const assigned_employee: AssetOwner | null =
+      id === null
+        ? null
+        : { id, name: owners.names.get(id) ?? null, unavailable: owners.unavailable };
+    return { ...asset, assigned_employee };
+  });
+}
+
+/** A page of assets with the service's filters and paging, each with its owner's name. */
+export async function listAssetsWithOwners(
+  query: AssetListQuery,
+  context: ServiceContext,
+): Promise<AssetsWithOwnersPage> {
+  const page = await assetService.list(query, context);
+  const owners = await nameOwners(ownerIds(page.items), context);
+  return {
+    ...page,
+    items: withOwners(page.items, owners),
+    partial: owners.unavailable,
+    unavailable: owners.unavailable ? ["employee"] : [],
+  };
+}
+
+/** The dashboard's figures and the latest assigned assets with their owners, asked in parallel. */
+export async function dashboardAssetsWithOwners(
+  context: ServiceContext,
+  { limit = 10 }: { limit?: number } = {},
+): Promise<DashboardAssetsWithOwners> {
+  const summary = dashboardService.summary(context).then(
+    (figures) => ({ figures, unavailable: false }),
+    (error: unknown) => {
+      if (error instanceof ServiceUnavailableError || error instanceof ServiceContractError) {
+        return { figures: null, unavailable: true };
+      }
+      throw error;
+    },
+  );
+  const assigned = listAssetsWithOwners(
+    { status: "assigned", sort: "-purchase_date", limit, offset: 0 },
+    context,
+  );
+  const [figures, page] = await Promise.all([summary, assigned]);
+  const unavailable: ServiceName[] = [...page.unavailable];
+  if (figures.unavailable) unavailable.push("dashboard");
+  const { partial: _partial, unavailable: _missing, ...assignedPage } = page;
+  return {
+    summary: figures.figures,
+    assigned: assignedPage,
+    partial: unavailable.length > 0,
+    unavailable,
+  };
+}

@@ -1,0 +1,134 @@
+import { decode, encode, type JWT } from "next-auth/jwt";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { sessionCookie } from "@/lib/auth/cookies";
+import { authOptions, authorizeWithEmployeeService } from "@/lib/auth/options";
+import { readSession } from "@/lib/auth/token";
+import { EMPLOYEE, fakeServices } from "./support/fake-services";
+import { AuthHandler, type InternalCookie } from "./support/next-auth-core";
+
+const SECRET = "test-secret-test-secret-test-secret-1234";
+const SERVICE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.the-service-token.signature";
+const COOKIE = sessionCookie(false).name;
+
+const loginAnswer = {
+  access_token: SERVICE_TOKEN,
+  token_type: "bearer",
+  expires_in: 3600,
+  user: { id: 5, employee_id: 5, email: "employee@tb-erp.example", roles: ["employee"] },
+};
+
+/** next-auth's own request handling, as the /api/auth/[...nextauth] route runs it. */
+async function auth(
+  action: string,
+  { method = "GET", cookies = {}, body, providerId }: { method?: string; cookies?: Record<string, string>; body?: Record<string, string>; providerId?: string } = {},
+) {
+  const response = await AuthHandler({
+    req: { method, action, providerId, cookies, headers: { host: "localhost:3000" }, query: {}, body },
+    options: authOptions(),
+  });
+  return { ...response, cookies: response.cookies ?? ([] as InternalCookie[]) };
+}
+
+async function signIn(fetchImpl: typeof fetch) {
+  vi.stubGlobal("fetch", fetchImpl);
+  const csrf = await auth("csrf");
+  const csrfCookie = csrf.cookies.find((cookie) => cookie.name.includes("csrf-token"));
+  const { csrfToken } = csrf.body as { csrfToken: string };
+  return auth("callback", {
+    method: "POST",
+    providerId: "credentials",
+    cookies: { [csrfCookie?.name ?? ""]: csrfCookie?.value ?? "" },
+    body: { email: "employee@tb-erp.example", password: "Employee-demo-2026", csrfToken },
+  });
+}
+
+describe("signing in with the employee service", () => {
+  beforeEach(() => vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000"));
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.unstubAllEnvs();
+  });
+
+  it("keeps the service token in an HTTP-only SameSite=Lax cookie, encrypted", async () => {
+    const services = fakeServices({ [`POST ${EMPLOYEE}/api/v1/auth/login`]: { json: loginAnswer } });
+    const answer = await signIn(services.fetch);
+
+    const session = answer.cookies.find((cookie) => cookie.name === COOKIE);
+    expect(session?.options).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/", secure: false });
+    expect(session?.value).not.toContain(SERVICE_TOKEN);
+    const token = await decode({ token: session?.value, secret: SECRET });
+    expect(token).toMatchObject({ sub: "5", accessToken: SERVICE_TOKEN, roles: ["employee"], employeeId: 5 });
+  });
+
+  it("marks the cookie Secure, under the __Secure- prefix, in production", () => {
+    expect(sessionCookie(true)).toEqual({
+      name: "__Secure-next-auth.session-token",
+      options: { httpOnly: true, sameSite: "lax", path: "/", secure: true },
+    });
+  });
+
+  it("never shows the service token in /api/auth/session", async () => {
+    const services = fakeServices({ [`POST ${EMPLOYEE}/api/v1/auth/login`]: { json: loginAnswer } });
+    const signedIn = await signIn(services.fetch);
+    const session = signedIn.cookies.find((cookie) => cookie.name === COOKIE);
+
+    const answer = await auth("session", { cookies: { [COOKIE]: session?.value ?? "" } });
+
+    expect(JSON.stringify(answer.body)).not.toContain(SERVICE_TOKEN);
+    expect(JSON.stringify(answer.body)).not.toMatch(/accessToken|access_token/);
+    expect(answer.body).toMatchObject({
+      user: { id: "5", employeeId: 5, email: "employee@tb-erp.example", roles: ["employee"] },
+    });
+  });
+
+  it("says the session expired once the service token ran out, still without the token", async () => {
+    const expired: JWT = {
+      sub: "5",
+      email: "employee@tb-erp.example",
+      roles: ["employee"],
+      accessToken: SERVICE_TOKEN,
+      accessTokenExpires: Date.now() - 1000,
+    };
+    const cookie = await encode({ token: expired, secret: SECRET });
+
+    const answer = await auth("session", { cookies: { [COOKIE]: cookie } });
+    expect(answer.body).toMatchObject({ error: "SessionExpired" });
+    expect(JSON.stringify(answer.body)).not.toContain(SERVICE_TOKEN);
+
+    const server = await readSession({ getAll: () => [{ name: COOKIE, value: cookie }] });
+    expect(server).toMatchObject({ expired: true, accessToken: SERVICE_TOKEN });
+  });
+
+  it("gives the login form the service's own message when it refuses", async () => {
+    const refuse = (status: number, detail: string, code: string) =>
+      fakeServices({ [`POST ${EMPLOYEE}/api/v1/auth/login`]: { status, json: { detail, code } } }).fetch;
+
+    await expect(
+      authorizeWithEmployeeService({ email: "a@b.c", password: "bad" }, { fetch: refuse(401, "Invalid email or password", "invalid_credentials") }),
+    ).rejects.toThrow("Invalid email or password");
+    await expect(
+      authorizeWithEmployeeService({ email: "a@b.c", password: "bad" }, { fetch: refuse(429, "Too many failed logins; try again in 60 s", "rate_limited") }),
+    ).rejects.toThrow("Too many failed logins; try again in 60 s");
+    const down = fakeServices({ [`POST ${EMPLOYEE}/api/v1/auth/login`]: { networkError: "ECONNREFUSED" } }).fetch;
+    await expect(authorizeWithEmployeeService({ email: "a@b.c", password: "x" }, { fetch: down })).rejects.toThrow(
+      "Sign-in is unavailable right now",
+    );
+  });
+
+  it("hands a refused sign-in's message to the login form through next-auth", async () => {
+    const services = fakeServices({
+      [`POST ${EMPLOYEE}/api/v1/auth/login`]: {
+        status: 401,
+        json: { detail: "Invalid email or password", code: "invalid_credentials" },
+      },
+    });
+    const answer = await signIn(services.fetch);
+    expect(answer.redirect).toContain(`error=${encodeURIComponent("Invalid email or password")}`);
+    expect(answer.cookies.find((cookie) => cookie.name === COOKIE)).toBeUndefined();
+  });
+
+  it("reads no session from a cookie sealed with another secret", async () => {
+    const forged = await encode({ token: { sub: "1", accessToken: "x" }, secret: "another-secret-another-secret-123" });
+    expect(await readSession({ getAll: () => [{ name: COOKIE, value: forged }] })).toBeNull();
+  });
+});

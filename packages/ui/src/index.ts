@@ -1,0 +1,13 @@
+export { Badge, type BadgeTone } from "./badge";
+export { Button, type ButtonProps, type ButtonSize, type ButtonVariant } from "./button";
+export { Card, type CardProps } from "./card";
+export { cn } from "./cn";
+export {
+  DataTable,
+  type ColumnDef,
+  type ColumnFiltersState,
+  type DataTableProps,
+  type SortingState,
+} from "./data-table";
+export { Field, type FieldProps } from "./field";
+export { EmptyState, ErrorState, Loading, Skeleton } from "./states";

@@ -1,0 +1,95 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { Button, DataTable, ErrorState, Field, Loading, type ColumnDef } from "../src";
+
+describe("Field", () => {
+  it("names the input by its label and reads the error out with it", () => {
+    const html = renderToStaticMarkup(
+      <Field id="email" label="Email" error="Invalid email or password" hint="Your work address" />,
+    );
+    expect(html).toContain('<label for="email"');
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('aria-describedby="email-hint email-error"');
+    expect(html).toContain('id="email-error" role="alert"');
+  });
+
+  it("is not marked invalid without an error", () => {
+    const html = renderToStaticMarkup(<Field id="q" label="Search" />);
+    expect(html).not.toContain("aria-invalid");
+    expect(html).not.toContain("aria-describedby");
+  });
+});
+
+describe("Button", () => {
+  it("never submits by accident and is busy while loading", () => {
+    const html = renderToStaticMarkup(<Button loading>Save</Button>);
+    expect(html).toContain('type="button"');
+    expect(html).toContain("disabled");
+    expect(html).toContain('aria-busy="true"');
+  });
+});
+
+describe("states", () => {
+  it("announces errors with the service's code and loading as a status", () => {
+    expect(renderToStaticMarkup(<ErrorState message="Asset 9 not found" code="not_found" />)).toMatch(
+      /role="alert".*Asset 9 not found.*Code: not_found/,
+    );
+    expect(renderToStaticMarkup(<Loading />)).toContain('role="status"');
+  });
+});
+
+type Row = { id: number; name: string };
+const columns: ColumnDef<Row>[] = [
+  { accessorKey: "name", header: "Name", enableSorting: true },
+  { accessorKey: "id", header: "Id", enableSorting: false },
+];
+
+describe("DataTable", () => {
+  const noop = () => undefined;
+  const base = {
+    caption: "Assets",
+    columns,
+    pageSize: 2,
+    onPageChange: noop,
+    onSortingChange: noop,
+  };
+
+  it("renders the page it is given, the sort it is told and the position in the whole", () => {
+    const html = renderToStaticMarkup(
+      <DataTable
+        {...base}
+        data={[
+          { id: 3, name: "Laptop" },
+          { id: 4, name: "Phone" },
+        ]}
+        total={5}
+        pageIndex={1}
+        sorting={[{ id: "name", desc: true }]}
+      />,
+    );
+    expect(html).toContain('<caption class="sr-only">Assets</caption>');
+    expect(html).toContain('aria-sort="descending"');
+    expect(html).toContain("Laptop");
+    expect(html).toContain("Rows 3–4 of 5");
+    expect(html).toContain("Page 2 of 3");
+  });
+
+  it("shows the empty state when the page has no rows and the error instead of rows", () => {
+    const empty = renderToStaticMarkup(
+      <DataTable {...base} data={[]} total={0} pageIndex={0} sorting={[]} empty={<p>No assets</p>} />,
+    );
+    expect(empty).toContain("No assets");
+    const failed = renderToStaticMarkup(
+      <DataTable
+        {...base}
+        data={[{ id: 1, name: "Hidden" }]}
+        total={1}
+        pageIndex={0}
+        sorting={[]}
+        error={{ message: "Asset service unavailable", code: "service_unavailable" }}
+      />,
+    );
+    expect(failed).toContain("Asset service unavailable");
+    expect(failed).not.toContain("Hidden");
+  });
+});
