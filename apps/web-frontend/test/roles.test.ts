@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canSee, navigationFor, startPage } from "@/lib/auth/roles";
+import { canManage, canSee, navigationFor, startPage } from "@/lib/auth/roles";
 import { safeCallbackUrl } from "@/lib/safe-callback";
 
 const labels = (roles: string[]) => navigationFor(roles).flatMap((section) => section.items.map((item) => item.label));
@@ -17,7 +17,10 @@ describe("navigation by role", () => {
       "Dashboard",
       "Assets",
       "Invoices",
+      "Customers",
       "Employees",
+      "Departments",
+      "Notifications",
       "My assets",
       "My invoices",
       "My attendance",
@@ -27,9 +30,29 @@ describe("navigation by role", () => {
   });
 
   it("each manager sees their own areas", () => {
-    expect(labels(["asset_manager"])).toEqual(["Dashboard", "Assets"]);
-    expect(labels(["accountant"])).toEqual(["Dashboard", "Assets", "Invoices"]);
-    expect(labels(["hr_manager"])).toEqual(["Dashboard", "Employees"]);
+    // Read access counts: an HR manager reads assets and invoices, an accountant reads employees.
+    expect(labels(["asset_manager"])).toEqual(["Dashboard", "Assets", "Employees", "Departments"]);
+    expect(labels(["accountant"])).toEqual([
+      "Dashboard",
+      "Assets",
+      "Invoices",
+      "Customers",
+      "Employees",
+      "Departments",
+      "Notifications",
+    ]);
+    expect(labels(["hr_manager"])).toEqual(["Dashboard", "Assets", "Invoices", "Customers", "Employees", "Departments"]);
+  });
+
+  it("shows change actions only to the roles the services let change", () => {
+    expect(canManage(["asset_manager"], "assets")).toBe(true);
+    expect(canManage(["asset_manager"], "invoices")).toBe(false);
+    expect(canManage(["accountant"], "assets")).toBe(false);
+    expect(canManage(["accountant"], "invoices")).toBe(true);
+    expect(canManage(["hr_manager"], "employees")).toBe(true);
+    expect(canManage(["hr_manager"], "invoices")).toBe(false);
+    expect(canManage(["employee"], "assets")).toBe(false);
+    expect(canManage(["admin"], "employees")).toBe(true);
   });
 });
 

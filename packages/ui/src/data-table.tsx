@@ -6,14 +6,22 @@ import {
   useReactTable,
   type ColumnDef,
   type ColumnFiltersState,
+  type RowSelectionState,
   type SortingState,
   type Updater,
+  type VisibilityState,
 } from "@tanstack/react-table";
 import type { ReactNode } from "react";
 import { Button } from "./button";
 import { EmptyState, ErrorState, Loading } from "./states";
 
-export type { ColumnDef, ColumnFiltersState, SortingState } from "@tanstack/react-table";
+export type {
+  ColumnDef,
+  ColumnFiltersState,
+  RowSelectionState,
+  SortingState,
+  VisibilityState,
+} from "@tanstack/react-table";
 
 export interface DataTableProps<TRow> {
   /** The table's accessible name (a visually hidden caption). */
@@ -34,6 +42,16 @@ export interface DataTableProps<TRow> {
   columnFilters?: ColumnFiltersState;
   onColumnFiltersChange?: (filters: ColumnFiltersState) => void;
   getRowId?: (row: TRow) => string;
+  /**
+   * Multi-select: a checkbox per row and one for the page. The selection is keyed by `getRowId`
+   * and survives paging (the caller keeps it), so bulk actions can span pages.
+   */
+  rowSelection?: RowSelectionState;
+  onRowSelectionChange?: (selection: RowSelectionState) => void;
+  /** Describes a row for the row's checkbox label ("Select AST-0001"). */
+  rowLabel?: (row: TRow) => string;
+  /** Which columns show (by column id; a column missing from the map shows). */
+  columnVisibility?: VisibilityState;
   /** Search and filter controls shown above the table. */
   toolbar?: ReactNode;
   loading?: boolean;
@@ -64,12 +82,18 @@ export function DataTable<TRow>({
   columnFilters = [],
   onColumnFiltersChange,
   getRowId,
+  rowSelection,
+  onRowSelectionChange,
+  rowLabel,
+  columnVisibility = {},
   toolbar,
   loading = false,
   error = null,
   empty,
 }: DataTableProps<TRow>) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const selectable = rowSelection !== undefined && onRowSelectionChange !== undefined;
+  const selection = rowSelection ?? {};
   // TanStack Table returns functions that cannot be memoised; the React Compiler lint knows.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
@@ -83,7 +107,15 @@ export function DataTable<TRow>({
     enableMultiSort: false,
     sortDescFirst: false,
     pageCount,
-    state: { sorting, columnFilters, pagination: { pageIndex, pageSize } },
+    enableRowSelection: selectable,
+    state: {
+      sorting,
+      columnFilters,
+      columnVisibility,
+      rowSelection: selection,
+      pagination: { pageIndex, pageSize },
+    },
+    onRowSelectionChange: (updater) => onRowSelectionChange?.(resolve(updater, selection)),
     onSortingChange: (updater) => onSortingChange(resolve(updater, sorting)),
     onColumnFiltersChange: (updater) => onColumnFiltersChange?.(resolve(updater, columnFilters)),
   });
@@ -101,6 +133,20 @@ export function DataTable<TRow>({
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (
               <tr key={group.id}>
+                {selectable ? (
+                  <th scope="col" className="w-10 px-3 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label="Select every row on this page"
+                      className="size-4 accent-blue-700"
+                      checked={table.getIsAllPageRowsSelected()}
+                      ref={(element) => {
+                        if (element) element.indeterminate = table.getIsSomePageRowsSelected();
+                      }}
+                      onChange={table.getToggleAllPageRowsSelectedHandler()}
+                    />
+                  </th>
+                ) : null}
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.getCanSort();
@@ -139,7 +185,21 @@ export function DataTable<TRow>({
           <tbody className="divide-y divide-slate-100">
             {error ? null : (
               rows.map((row) => (
-                <tr key={row.id} className="hover:bg-slate-50">
+                <tr
+                  key={row.id}
+                  className={row.getIsSelected() ? "bg-blue-50" : "hover:bg-slate-50"}
+                >
+                  {selectable ? (
+                    <td className="w-10 px-3 py-2">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${rowLabel ? rowLabel(row.original) : `row ${row.id}`}`}
+                        className="size-4 accent-blue-700"
+                        checked={row.getIsSelected()}
+                        onChange={row.getToggleSelectedHandler()}
+                      />
+                    </td>
+                  ) : null}
                   {row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className="px-3 py-2 text-slate-800">
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}

@@ -7,7 +7,9 @@ export {
   type ColumnDef,
   type ColumnFiltersState,
   type DataTableProps,
+  type RowSelectionState,
   type SortingState,
+  type VisibilityState,
 } from "./data-table";
 export { Field, type FieldProps } from "./field";
 export { EmptyState, ErrorState, Loading, Skeleton } from "./states";

@@ -92,4 +92,36 @@ describe("DataTable", () => {
     expect(failed).toContain("Asset service unavailable");
     expect(failed).not.toContain("Hidden");
   });
+
+  it("marks the selected rows, labels each checkbox by its row and hides the columns it is told", () => {
+    const html = renderToStaticMarkup(
+      <DataTable
+        {...base}
+        data={[
+          { id: 3, name: "Laptop" },
+          { id: 4, name: "Phone" },
+        ]}
+        getRowId={(row) => String(row.id)}
+        total={2}
+        pageIndex={0}
+        sorting={[]}
+        rowSelection={{ "4": true }}
+        onRowSelectionChange={noop}
+        rowLabel={(row) => row.name}
+        columnVisibility={{ id: false }}
+      />,
+    );
+    expect(html).toContain('aria-label="Select every row on this page"');
+    expect(html).toMatch(/aria-label="Select Laptop"(?![^>]*checked)/);
+    expect(html).toMatch(/aria-label="Select Phone"[^>]*checked/);
+    expect(html).not.toContain(">Id<");
+  });
+
+  it("has no checkboxes unless the caller keeps a selection", () => {
+    const html = renderToStaticMarkup(
+      <DataTable {...base} data={[{ id: 3, name: "Laptop" }]} total={1} pageIndex={0} sorting={[]} />,
+    );
+    expect(html).not.toContain('type="checkbox"');
+    expect(html).toContain(">Id<");
+  });
 });

@@ -8,7 +8,10 @@ export type Area =
   | "dashboard"
   | "assets"
   | "invoices"
+  | "customers"
   | "employees"
+  | "departments"
+  | "notifications"
   | "my-assets"
   | "my-invoices"
   | "my-attendance"
@@ -25,22 +28,38 @@ export interface NavSection {
   items: NavItem[];
 }
 
+const MANAGERS = ["admin", "hr_manager", "asset_manager", "accountant"] as const;
+
+/** Who may open each area: the services' read permissions, role by role. */
 const AREAS: Record<Area, { label: string; href: string; roles: readonly string[] }> = {
-  dashboard: {
-    label: "Dashboard",
-    href: "/dashboard",
-    roles: ["admin", "hr_manager", "asset_manager", "accountant"],
-  },
-  assets: { label: "Assets", href: "/assets", roles: ["admin", "asset_manager", "accountant"] },
-  invoices: { label: "Invoices", href: "/invoices", roles: ["admin", "accountant"] },
-  employees: { label: "Employees", href: "/employees", roles: ["admin", "hr_manager"] },
+  dashboard: { label: "Dashboard", href: "/dashboard", roles: MANAGERS },
+  assets: { label: "Assets", href: "/assets", roles: ["admin", "asset_manager", "accountant", "hr_manager"] },
+  invoices: { label: "Invoices", href: "/invoices", roles: ["admin", "accountant", "hr_manager"] },
+  customers: { label: "Customers", href: "/customers", roles: ["admin", "accountant", "hr_manager"] },
+  employees: { label: "Employees", href: "/employees", roles: MANAGERS },
+  departments: { label: "Departments", href: "/departments", roles: MANAGERS },
+  notifications: { label: "Notifications", href: "/notifications", roles: ["admin", "accountant"] },
   "my-assets": { label: "My assets", href: "/my/assets", roles: ["employee"] },
   "my-invoices": { label: "My invoices", href: "/my/invoices", roles: ["employee"] },
   "my-attendance": { label: "My attendance", href: "/my/attendance", roles: ["employee"] },
   "my-profile": { label: "My profile", href: "/my/profile", roles: ["employee"] },
 };
 
-const WORK_AREAS: Area[] = ["dashboard", "assets", "invoices", "employees"];
+/** What a role may change: the services' write permissions (they still decide on every call). */
+export type Domain = "assets" | "invoices" | "employees";
+
+const WRITERS: Record<Domain, readonly string[]> = {
+  assets: ["admin", "asset_manager"],
+  invoices: ["admin", "accountant"],
+  employees: ["admin", "hr_manager"],
+};
+
+/** Whether the user's roles may change records of a domain: the app shows the actions only then. */
+export function canManage(roles: readonly string[], domain: Domain): boolean {
+  return WRITERS[domain].some((role) => roles.includes(role));
+}
+
+const WORK_AREAS: Area[] = ["dashboard", "assets", "invoices", "customers", "employees", "departments", "notifications"];
 const OWN_AREAS: Area[] = ["my-assets", "my-invoices", "my-attendance", "my-profile"];
 
 export function canSee(roles: readonly string[], area: Area): boolean {

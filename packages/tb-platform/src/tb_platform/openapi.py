@@ -4,7 +4,8 @@ FastAPI documents only the success answer and a 422 of its own shape. Clients (t
 generated types, schemathesis) need the rest: each operation gets 401/403 when it needs a token,
 404 when it addresses a row, 409 when it changes data, 422 when it takes input and 503 when the
 database or a backing service may be down, each with the ``{"detail", "code"}`` body that
-:mod:`tb_platform.errors` answers.
+:mod:`tb_platform.errors` answers — or, when the route declares a model for that status (a bulk
+action's 409, :data:`tb_platform.bulk.BULK_RESPONSES`), with that model's body.
 """
 
 from __future__ import annotations
@@ -106,6 +107,12 @@ def error_statuses(route: RouteContext, method: str) -> list[str]:
     return sorted(set(statuses))
 
 
+def _declares_model(route: RouteContext, status: str) -> bool:
+    """Whether the route's ``responses=`` gives a model of its own for ``status``."""
+    declared = {str(code): response for code, response in route.responses.items()}
+    return "model" in declared.get(status, {})
+
+
 def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -141,9 +148,16 @@ def install_error_documentation(app: FastAPI) -> None:
                 for status in error_statuses(route, method):
                     description, model_name = _ERROR_DESCRIPTIONS[status]
                     declared = responses.get(status, {})
+                    # A route that declares the body of an error (``responses={409: {"model":
+                    # BulkRejectedBody}}``) keeps it: that answer carries more than detail/code.
+                    content = (
+                        declared["content"]
+                        if _declares_model(route, status) and "content" in declared
+                        else {"application/json": {"schema": _ref(model_name)}}
+                    )
                     responses[status] = {
                         "description": declared.get("description") or description,
-                        "content": {"application/json": {"schema": _ref(model_name)}},
+                        "content": content,
                         **({"headers": declared["headers"]} if "headers" in declared else {}),
                     }
         app.openapi_schema = schema

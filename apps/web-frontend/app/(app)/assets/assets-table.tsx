@@ -126,16 +126,15 @@ export function AssetsTable() {
   const requestKey = `${JSON.stringify(query)}#${attempt}`;
   useEffect(() => {
     const controller = new AbortController();
-    fetchAssets(query, controller.signal).then((outcome) => {
-      if (controller.signal.aborted) return;
-      if (!outcome.ok && outcome.failure.status === 401) {
-        router.replace("/login?reason=expired");
-        return;
-      }
-      setResult(
-        outcome.ok ? { key: requestKey, answer: outcome.answer } : { key: requestKey, failure: outcome.failure },
-      );
-    });
+    fetchAssets(query, controller.signal)
+      .then((outcome) => {
+        // A 401 has already sent the user to sign in (lib/client/api.ts).
+        if (controller.signal.aborted || (!outcome.ok && outcome.failure.status === 401)) return;
+        setResult(
+          outcome.ok ? { key: requestKey, answer: outcome.value } : { key: requestKey, failure: outcome.failure },
+        );
+      })
+      .catch(() => undefined);
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- requestKey stands for query and attempt
   }, [requestKey]);
