@@ -13,3 +13,7 @@ export {
 } from "./data-table";
 export { Field, type FieldProps } from "./field";
 export { EmptyState, ErrorState, Loading, Skeleton } from "./states";
+export { Dialog, type DialogProps } from "./dialog";
+export { Notice, type NoticeTone } from "./notice";
+export { SelectField, type SelectFieldProps } from "./select-field";
+export { TextAreaField, type TextAreaFieldProps } from "./textarea-field";

@@ -1,6 +1,17 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { Button, DataTable, ErrorState, Field, Loading, type ColumnDef } from "../src";
+import {
+  Button,
+  DataTable,
+  Dialog,
+  ErrorState,
+  Field,
+  Loading,
+  Notice,
+  SelectField,
+  TextAreaField,
+  type ColumnDef,
+} from "../src";
 
 describe("Field", () => {
   it("names the input by its label and reads the error out with it", () => {
@@ -123,5 +134,35 @@ describe("DataTable", () => {
     );
     expect(html).not.toContain('type="checkbox"');
     expect(html).toContain(">Id<");
+  });
+});
+
+describe("form parts and notices", () => {
+  it("labels selects and text areas and reads their errors out", () => {
+    const select = renderToStaticMarkup(
+      <SelectField id="status" label="Status" error="Pick a status">
+        <option value="">All</option>
+      </SelectField>,
+    );
+    expect(select).toContain('<label for="status"');
+    expect(select).toContain('aria-describedby="status-error"');
+    const area = renderToStaticMarkup(<TextAreaField id="note" label="Note" hint="Why" />);
+    expect(area).toContain('aria-describedby="note-hint"');
+    expect(area).not.toContain("aria-invalid");
+  });
+
+  it("announces errors as alerts and the rest as status", () => {
+    expect(renderToStaticMarkup(<Notice tone="error">Refused</Notice>)).toContain('role="alert"');
+    expect(renderToStaticMarkup(<Notice tone="success">Saved</Notice>)).toContain('role="status"');
+  });
+
+  it("renders a closed dialog without its content", () => {
+    const html = renderToStaticMarkup(
+      <Dialog open={false} onClose={() => undefined} title="Void invoice">
+        <p>Secret body</p>
+      </Dialog>,
+    );
+    expect(html).toContain("<dialog");
+    expect(html).not.toContain("Secret body");
   });
 });

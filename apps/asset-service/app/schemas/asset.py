@@ -1,9 +1,10 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from tb_platform.bulk import BulkRequest
 from tb_platform.money import (
     Currency,
     InCurrency,
@@ -134,6 +135,32 @@ class ReturnBody(InputModel):
     notes: Annotated[str, trimmed(1000)] | None = None
     reason: ReturnReason | None = Field(
         default=None, description="Why it came back (kept in the history and the event)"
+    )
+
+
+class AssetBulk(BulkRequest):
+    """One action on many assets, by the rules of its single-row endpoint; all or nothing."""
+
+    action_fields = {
+        "assign": {"employee_id": True, "note": False},
+        "return": {"note": False, "reason": False},
+        "set_status": {"status": True},
+        "set_category": {"category_id": True},
+    }
+
+    action: Literal["assign", "return", "set_status", "set_category"] = Field(
+        description="assign and return as their endpoints; set_status and set_category as PATCH"
+    )
+    employee_id: Id | None = Field(default=None, description="assign: who gets the assets")
+    status: Literal[AssetStatus.IN_STOCK, AssetStatus.RETIRED] | None = Field(
+        default=None, description="set_status: in_stock or retired (what PATCH may set)"
+    )
+    category_id: Id | None = Field(default=None, description="set_category: the new category")
+    note: Annotated[str, trimmed(1000)] | None = Field(
+        default=None, description="assign, return: kept in each asset's assignment history"
+    )
+    reason: ReturnReason | None = Field(
+        default=None, description="return: why they came back (history and event)"
     )
 
 

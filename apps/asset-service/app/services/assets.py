@@ -10,7 +10,7 @@ for ids the projection does not know yet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,7 +43,7 @@ from ..models import (
     DepreciationMethod,
     MaintenanceLog,
 )
-from ..schemas.asset import AssetCreate, AssetUpdate
+from ..schemas.asset import AssetBulk, AssetCreate, AssetUpdate
 from .events import asset_event_data, publish_asset
 from .schedules import (
     accumulated_at,
@@ -357,32 +357,65 @@ async def delete_asset(uow: UnitOfWork, *, asset_id: int) -> None:
     await uow.session.flush()
 
 
-def filtered_assets(
-    *,
-    status: AssetStatus | None = None,
-    category_id: int | None = None,
-    assigned_employee_id: int | None = None,
-    q: str | None = None,
-    only_employee_id: int | None = None,
-) -> Select[Any]:
+@dataclass(frozen=True)
+class AssetFilters:
+    """What a list or an export of assets is narrowed to (every filter optional, all combined).
+
+    Text filters are case-insensitive "contains"; date and cost ranges include their bounds;
+    ``ids`` is a selection (export what was ticked); ``only_employee_id`` is an OWN grant's reach.
+    """
+
+    q: str | None = None
+    status: AssetStatus | None = None
+    category_id: int | None = None
+    assigned_employee_id: int | None = None
+    location: str | None = None
+    serial_number: str | None = None
+    currency: str | None = None
+    purchased_from: dt.date | None = None
+    purchased_to: dt.date | None = None
+    cost_min: Decimal | None = None
+    cost_max: Decimal | None = None
+    ids: list[int] | None = None
+    only_employee_id: int | None = None
+
+
+def filtered_assets(filters: AssetFilters) -> Select[Any]:
     query = select(Asset)
-    if status is not None:
-        query = query.where(Asset.status == status)
-    if category_id is not None:
-        query = query.where(Asset.category_id == category_id)
-    if assigned_employee_id is not None:
-        query = query.where(Asset.assigned_employee_id == assigned_employee_id)
-    if only_employee_id is not None:
-        query = query.where(Asset.assigned_employee_id == only_employee_id)
-    if q and q.strip():
-        query = query.where(contains_text([Asset.asset_tag, Asset.name, Asset.serial_number], q))
+    f = filters
+    if f.status is not None:
+        query = query.where(Asset.status == f.status)
+    if f.category_id is not None:
+        query = query.where(Asset.category_id == f.category_id)
+    if f.assigned_employee_id is not None:
+        query = query.where(Asset.assigned_employee_id == f.assigned_employee_id)
+    if f.only_employee_id is not None:
+        query = query.where(Asset.assigned_employee_id == f.only_employee_id)
+    if f.q and f.q.strip():
+        query = query.where(contains_text([Asset.asset_tag, Asset.name, Asset.serial_number], f.q))
+    if f.location and f.location.strip():
+        query = query.where(contains_text([Asset.location], f.location))  # type: ignore[list-item]
+    if f.serial_number and f.serial_number.strip():
+        query = query.where(contains_text([Asset.serial_number], f.serial_number))  # type: ignore[list-item]
+    if f.currency is not None:
+        query = query.where(Asset.currency == f.currency)
+    if f.purchased_from is not None:
+        query = query.where(Asset.purchase_date >= f.purchased_from)
+    if f.purchased_to is not None:
+        query = query.where(Asset.purchase_date <= f.purchased_to)
+    if f.cost_min is not None:
+        query = query.where(Asset.purchase_cost >= f.cost_min)
+    if f.cost_max is not None:
+        query = query.where(Asset.purchase_cost <= f.cost_max)
+    if f.ids is not None:
+        query = query.where(Asset.id.in_(f.ids))  # type: ignore[union-attr]
     return query
 
 
 async def list_assets(
-    session: AsyncSession, *, params: ListParams, **filters: Any
+    session: AsyncSession, *, params: ListParams, filters: AssetFilters
 ) -> PageResult[Asset]:
-    return await paginate(session, filtered_assets(**filters), params=params, sorting=SORTING)
+    return await paginate(session, filtered_assets(filters), params=params, sorting=SORTING)
 
 
 def visible_to(grant: Grant, asset: Asset) -> bool:
@@ -504,6 +537,52 @@ async def release_assets_of(uow: UnitOfWork, *, employee_id: int, reason: str) -
         await publish_asset(uow, AssetReturned, asset, reason=reason)
         released.append(asset)
     return released
+
+
+async def bulk_step(
+    uow: UnitOfWork, *, body: AssetBulk, directory: EmployeeDirectory
+) -> tuple[Callable[[int], Awaitable[Asset]], str]:
+    """The single-row change a bulk action applies to each asset, and how its message says it.
+
+    What concerns the request as a whole is checked once, before any asset is locked: the
+    fields of the action, the category of set_category, and the employee of assign (which may
+    ask the employee service; no asset row is held meanwhile). Each row then goes through the
+    very function of its single-row endpoint, which checks again and publishes the same event.
+    """
+    body.check_action_fields()
+    if body.action == "assign":
+        employee_id = body.employee_id
+        assert employee_id is not None  # check_action_fields
+        problems = await holder_problems(uow, [employee_id], directory=directory)
+        if problems:
+            raise InvalidField("employee_id", problems[employee_id])
+
+        async def assign(asset_id: int) -> Asset:
+            return await assign_asset(
+                uow, asset_id=asset_id, employee_id=employee_id, notes=body.note, directory=directory
+            )
+
+        return assign, f"assigned to employee {employee_id}"
+    if body.action == "return":
+
+        async def return_(asset_id: int) -> Asset:
+            return await return_asset(uow, asset_id=asset_id, notes=body.note, reason=body.reason)
+
+        return return_, "returned"
+    if body.action == "set_category":
+        category_id = body.category_id
+        if await uow.session.get(AssetCategory, category_id) is None:
+            raise InvalidField("category_id", f"Category {category_id} does not exist")
+        changes = AssetUpdate(category_id=category_id)
+        done = f"moved to category {category_id}"
+    else:
+        changes = AssetUpdate(status=body.status)
+        done = f"set to {body.status}"
+
+    async def update(asset_id: int) -> Asset:
+        return await update_asset(uow, asset_id=asset_id, changes=changes)
+
+    return update, done
 
 
 async def assignment_history(

@@ -258,7 +258,7 @@ async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDire
 
 
 async def export_rows(
-    database: Database, *, actor: Actor, clock: Clock, **filters: Any
+    database: Database, *, actor: Actor, clock: Clock, filters: asset_service.AssetFilters
 ) -> AsyncIterator[str]:
     """CSV lines of the filtered assets, read in batches in a unit of work of its own.
 
@@ -266,7 +266,7 @@ async def export_rows(
     streamed; this generator therefore opens its own (reading only), with the request's clock.
     """
     yield csv_line(EXPORT_COLUMNS)
-    query = asset_service.filtered_assets(**filters).order_by(Asset.asset_tag, Asset.id)
+    query = asset_service.filtered_assets(filters).order_by(Asset.asset_tag, Asset.id)
     async with unit_of_work(database, actor=actor, clock=clock) as uow:
         today = uow.clock.today()
         session = uow.session

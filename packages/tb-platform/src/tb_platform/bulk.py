@@ -208,7 +208,10 @@ async def run_bulk(
     present: Callable[[list[T]], Awaitable[Sequence[Item]]],
     done: str | None = None,
 ) -> BulkResult[Item]:
-    """Apply ``apply`` to each of ``ids`` in order, each in a savepoint of ``uow``; all or none.
+    """Apply ``apply`` to each of ``ids``, each in a savepoint of ``uow``; all or none.
+
+    Rows are applied in ascending id order (so that concurrent bulk requests lock rows in one
+    order), and answered in the request's order.
 
     ``apply(id)`` is the single-row domain function (it flushes, never commits); an
     :class:`~tb_platform.errors.AppError` it raises with a 403/404/409/422 marks the row as
@@ -218,13 +221,14 @@ async def run_bulk(
     is raised: the unit rolls back, outbox rows included. ``done`` is the action as the message
     says it ("2 of 5 rows cannot be {done}"), by default ``f"{action}ed"``.
     """
-    changed: list[T] = []
-    outcomes: list[BulkRowPassed | BulkRowFailed] = []
-    failed = False
-    for row_id in ids:
+    changed: dict[int, T] = {}
+    outcomes: dict[int, BulkRowPassed | BulkRowFailed] = {}
+    # In id order, whatever the request's: two bulk requests on overlapping rows then lock them
+    # in the same order and one waits for the other instead of both deadlocking.
+    for row_id in sorted(ids):
         published = len(uow.events)
         try:
-            if True:
+            async with uow.session.begin_nested():
                 result = await apply(row_id)
         except AppError as error:
             if error.status_code not in ROW_STATUSES:
@@ -239,18 +243,20 @@ async def run_bulk(
                 detail="The row conflicts with another record",
             )
         else:
-            changed.append(result)
-            outcomes.append(BulkRowPassed(id=row_id))
+            changed[row_id] = result
+            outcomes[row_id] = BulkRowPassed(id=row_id)
             continue
         # The savepoint took the row's outbox rows back; the unit forgets their envelopes too.
         del uow.events[published:]
-        failed = True
-        outcomes.append(outcome)
-    if failed:
+        outcomes[row_id] = outcome
+    if len(changed) < len(ids):
         raise BulkRejected(
-            action=action, total=len(ids), results=outcomes, done=done or f"{action}ed"
+            action=action,
+            total=len(ids),
+            results=[outcomes[row_id] for row_id in ids],
+            done=done or f"{action}ed",
         )
-    items = await present(changed)
+    items = await present([changed[row_id] for row_id in ids])
     return BulkResult(
         action=action,
         succeeded=len(items),
