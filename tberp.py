@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""TB ERP's two commands, for a machine that has only Python 3.11+ (and Node 20+ for the tests).
+"""TB ERP's two commands, for a machine that has only Python 3.11+ and Node 20+.
 
-    python3 tberp.py up      start the database and every service; prints URLs and demo logins
+    python3 tberp.py up      start the database, every service and the web app; prints the web
+                             app's URL and the demo logins
     python3 tberp.py test    run every check and every test; exits non-zero if anything fails
 
 Extra arguments go through: ``up --check`` starts everything, checks it answers and stops;
@@ -116,6 +117,7 @@ def main(argv: list[str]) -> int:
 
     if command == "up":
         uv = sync_python(env)
+        install_node(env)  # the web app is built and served from the npm workspace
         return run([uv, "run", "--frozen", "python", "-m", "tb_devstack", "up", *extra], env)
 
     sync_python(env)

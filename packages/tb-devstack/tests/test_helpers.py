@@ -133,7 +133,9 @@ def test_the_banner_shows_the_pages_to_open_the_logins_and_how_to_stop():
     # A service's bare root answers 404: the banner gives its API docs, the page to open.
     assert "employee-service  http://127.0.0.1:8001/docs\n" in banner
     assert re.search(r"http://127\.0\.0\.1:8001\s", banner) is None
-    assert "web-thing         http://127.0.0.1:3000\n" in banner  # no docs: its own URL
+    # The web app (no API docs) comes first, as the page to open.
+    assert "Open TB ERP:  http://127.0.0.1:3000" in banner
+    assert banner.index("http://127.0.0.1:3000") < banner.index("employee-service")
     assert "admin  admin@x.test  pw" in banner
     assert "Ctrl-C" in banner
 

@@ -90,3 +90,25 @@ export function startPage(roles: readonly string[]): string {
 export function areaOf(href: string): Area | undefined {
   return (Object.keys(AREAS) as Area[]).find((area) => AREAS[area].href === href);
 }
+
+export interface PaletteAction {
+  label: string;
+  href: string;
+}
+
+/** The actions the command palette offers a user: only what their roles may do. */
+export function actionsFor(roles: readonly string[]): PaletteAction[] {
+  const actions: PaletteAction[] = [];
+  if (canManage(roles, "assets")) {
+    actions.push({ label: "New asset", href: "/assets/new" }, { label: "Import assets from CSV", href: "/assets/import" });
+  }
+  if (canManage(roles, "invoices")) {
+    actions.push({ label: "New invoice", href: "/invoices/new" });
+  }
+  if (canSee(roles, "invoices")) actions.push({ label: "Aging report", href: "/invoices/aging" });
+  if (canManage(roles, "employees")) {
+    actions.push({ label: "New employee", href: "/employees/new" });
+  }
+  if (canSee(roles, "employees")) actions.push({ label: "Attendance overview", href: "/employees/attendance" });
+  return actions;
+}

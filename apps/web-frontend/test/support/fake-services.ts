@@ -40,9 +40,11 @@ export function fakeServices(routes: Record<string, Answer>) {
       });
     }
     if ("networkError" in answer) throw new TypeError(`fetch failed: ${answer.networkError}`);
-    const body = answer.text ?? JSON.stringify(answer.json ?? null);
+    const status = answer.status ?? 200;
+    // A 204 has no body at all (a Response refuses one).
+    const body = status === 204 || status === 304 ? null : (answer.text ?? JSON.stringify(answer.json ?? null));
     return new Response(body, {
-      status: answer.status ?? 200,
+      status,
       headers: { "content-type": "application/json" },
     });
   };

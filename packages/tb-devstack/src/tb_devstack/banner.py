@@ -45,10 +45,15 @@ def render_banner(
 ) -> str:
     rule = "=" * 78
     lines = [rule, f"  TB ERP is running ({environment})", ""]
-    if endpoints:
-        lines.append("  Open in a browser (each service's API docs):")
-    name_width = max((len(e.name) for e in endpoints), default=0)
-    for endpoint in endpoints:
+    # The web app (no API docs): what people use, so it comes first.
+    apps = [e for e in endpoints if e.docs_url is None]
+    services = [e for e in endpoints if e.docs_url is not None]
+    for app in apps:
+        lines += [f"  Open TB ERP:  {app.url}   (sign in with a demo login below)", ""]
+    if services:
+        lines.append("  The services' API docs:")
+    name_width = max((len(e.name) for e in services), default=0)
+    for endpoint in services:
         lines.append(f"    {endpoint.name:<{name_width}}  {endpoint.open_url}")
     dashboard = next((e for e in endpoints if e.name == "dashboard-service"), None)
     if dashboard is not None:

@@ -6,16 +6,23 @@ import argparse
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import httpx
 
-from .services import SERVICES, Service
-from .stack import DevStack, Interrupted, StackError, StopRequest, find_repo_root
+from .services import ERP, Service
+from .stack import (
+    DevStack,
+    Interrupted,
+    RunningService,
+    StackError,
+    StopRequest,
+    find_repo_root,
+)
 
 
-def main(argv: Sequence[str] | None = None, *, services: Sequence[Service] = SERVICES) -> int:
+def main(argv: Sequence[str] | None = None, *, services: Sequence[Service] = ERP) -> int:
     # First of all: from here on a signal only asks the stack to stop (see StopRequest).
     stop_request = StopRequest()
     stop_request.install()
@@ -150,6 +157,9 @@ def check(stack: DevStack) -> int:
                             answer.status_code == 200,
                             f"HTTP {answer.status_code} {answer.text[:300]}",
                         )
+                for running in stack.servers:
+                    if running.service.web_check_paths:
+                        _check_web_app(running, login.email, login.password, verify)
     for running in stack.running:
         if running.role != "server":
             verify(
@@ -162,6 +172,44 @@ def check(stack: DevStack) -> int:
         return 1
     print("tb-devstack check: everything answered as it should", flush=True)
     return 0
+
+
+def _check_web_app(
+    running: RunningService, email: str, password: str, verify: Callable[[str, bool, str], None]
+) -> None:
+    """Sign in through the web app's own sign-in endpoint (as its login form does) and read
+    its BFF routes with the session cookie it sets."""
+    base = running.url
+    with httpx.Client(base_url=base, timeout=30.0) as browser:
+        page = browser.get("/login")
+        verify(f"GET {base}/login", page.status_code == 200, f"HTTP {page.status_code}")
+        csrf = _json(browser.get("/api/auth/csrf")).get("csrfToken")
+        answer = browser.post(
+            "/api/auth/callback/credentials",
+            data={
+                "csrfToken": str(csrf or ""),
+                "email": email,
+                "password": password,
+                "callbackUrl": base + "/",
+                "json": "true",
+            },
+            headers={"Origin": base},
+        )
+        signed_in = answer.status_code == 200 and any(
+            "session-token" in name for name in browser.cookies
+        )
+        verify(
+            f"sign in to {base} as {email}",
+            signed_in,
+            f"HTTP {answer.status_code} {answer.text[:300]}",
+        )
+        for path in running.service.web_check_paths:
+            read = browser.get(path)
+            verify(
+                f"GET {base}{path} as {email}",
+                read.status_code == 200,
+                f"HTTP {read.status_code} {read.text[:300]}",
+            )
 
 
 def _json(response: httpx.Response) -> dict[str, object]:

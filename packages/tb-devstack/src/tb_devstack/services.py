@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -15,11 +16,15 @@ class Service:
 
     name: str
     default_port: int
-    serve: tuple[str, ...]
+    serve: tuple[str, ...]  # ``{port}`` and ``{host}`` are filled in
     migrate: tuple[str, ...] | None = None
     seed: tuple[str, ...] | None = None  # its output may list demo logins
     # Run after the seed, before serving (e.g. fill a projection from a service started earlier).
     prepare: tuple[tuple[str, ...], ...] = ()
+    # What to print for each ``prepare`` command; its arguments when not given.
+    prepare_labels: tuple[str, ...] = ()
+    # Environment variables set to this service's own URL before it starts (e.g. AUTH_URL).
+    own_url_variables: tuple[str, ...] = ()
     # A second process beside the server: the outbox relay and the event consumers.
     worker: tuple[str, ...] | None = None
     ready_path: str = "/ready"
@@ -27,6 +32,8 @@ class Service:
     login_path: str | None = None  # where the smoke check proves that a demo login works
     # GETs the smoke check makes with the first demo login's token; each must answer 200.
     check_paths: tuple[str, ...] = ()
+    # The web app: the smoke check signs in through its sign-in form and reads these BFF routes.
+    web_check_paths: tuple[str, ...] = ()
 
     @property
     def port_variable(self) -> str:
@@ -94,3 +101,34 @@ SERVICES: tuple[Service, ...] = (
         "notification-service", 8005, seed=False, check_paths=("/api/v1/notifications",)
     ),
 )
+
+
+# This file is packages/tb-devstack/src/tb_devstack/services.py: the web app is beside it.
+REPO_ROOT = Path(__file__).resolve().parents[4]
+WEB_DIR = REPO_ROOT / "apps" / "web-frontend"
+NEXT_BIN = REPO_ROOT / "node_modules" / "next" / "dist" / "bin" / "next"
+
+# The web app, last: it reads every service's URL (EMPLOYEE_SERVICE_URL, ...) as they are set.
+WEB_FRONTEND = Service(
+    name="web-frontend",
+    default_port=3000,
+    prepare=(("node", str(WEB_DIR / "scripts" / "build-if-stale.mjs")),),
+    prepare_labels=("building the web app (when its sources changed since the last build)",),
+    serve=(
+        "node",
+        str(NEXT_BIN),
+        "start",
+        str(WEB_DIR),
+        "--port",
+        "{port}",
+        "--hostname",
+        "{host}",
+    ),
+    own_url_variables=("AUTH_URL",),
+    ready_path="/api/health",
+    docs_path=None,
+    web_check_paths=("/api/dashboard/assets-with-owners", "/api/assets?limit=5"),
+)
+
+# What `up` runs: the services, then the web app.
+ERP: tuple[Service, ...] = (*SERVICES, WEB_FRONTEND)

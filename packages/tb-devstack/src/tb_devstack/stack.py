@@ -203,6 +203,11 @@ class DevStack:
         env["JWT_SECRET"] = self.environ.get("JWT_SECRET") or load_or_create_secret(
             self.data_dir / "jwt-secret"
         )
+        # The web app's session cookie key (it encrypts the cookie that holds the service token).
+        env["AUTH_SECRET"] = self.environ.get("AUTH_SECRET") or load_or_create_secret(
+            self.data_dir / "auth-secret"
+        )
+        env["NEXT_TELEMETRY_DISABLED"] = "1"
         env.setdefault("ENVIRONMENT", "development")
         env["HOST"] = host
         env["PYTHONUNBUFFERED"] = "1"  # the log files show each line as it is written
@@ -363,8 +368,13 @@ class DevStack:
         if service.migrate:
             self.say(f"tb-devstack: {service.name}: migrating the database")
             self._run(service, service.migrate)
-        for command in service.prepare:
-            self.say(f"tb-devstack: {service.name}: {' '.join(command[1:])}")
+        for index, command in enumerate(service.prepare):
+            label = (
+                service.prepare_labels[index]
+                if index < len(service.prepare_labels)
+                else " ".join(command[1:])
+            )
+            self.say(f"tb-devstack: {service.name}: {label}")
             self._run(service, command)
         if service.seed:
             self.say(f"tb-devstack: {service.name}: adding the demo data")
@@ -373,8 +383,10 @@ class DevStack:
                     self.logins.append(login)
         self._check_interrupted()
         log_path = self.log_dir / f"{service.name}.log"
-        argv = [part.replace("{port}", str(port)) for part in service.serve]
+        argv = [part.replace("{port}", str(port)).replace("{host}", host) for part in service.serve]
         url = f"http://{probe_host(host)}:{port}"
+        for variable in service.own_url_variables:
+            self._env[variable] = url
         self.say(f"tb-devstack: {service.name}: serving on {url} (log: {self._relative(log_path)})")
         running = self._spawn(
             service, self._resolve(argv), url=url, log_path=log_path, role="server"
