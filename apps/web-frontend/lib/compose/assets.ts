@@ -1,15 +1,30 @@
 import "server-only";
 import type { ServiceName } from "../env";
-import { assetService, type Asset, type AssetListQuery } from "../services/asset";
+import {
+  assetService,
+  type Asset,
+  type AssetDetail,
+  type AssetListQuery,
+  type Assignment,
+  type Category,
+  type Maintenance,
+  type Schedule,
+} from "../services/asset";
 import { dashboardService, type DashboardSummary } from "../services/dashboard";
-import { displayName, employeeService, MAX_IDS_PER_CALL } from "../services/employee";
+import {
+  displayName,
+  employeeSchema,
+  employeeService,
+  MAX_IDS_PER_CALL,
+  type Employee,
+} from "../services/employee";
 import {
   ServiceContractError,
   ServiceHttpError,
   ServiceUnavailableError,
 } from "../services/errors";
-import type { ServiceContext } from "../services/http";
-import type { Page } from "../services/page";
+import { callService, type ServiceContext } from "../services/http";
+import { pageSchema, type Page } from "../services/page";
 
 /**
  * Composition of several services' answers into what a page shows — the only place that does it.
@@ -141,4 +156,100 @@ export async function dashboardAssetsWithOwners(
     partial: unavailable.length > 0,
     unavailable,
   };
+}
+
+/** An assignment of the asset's history, with the employee named. */
+export type AssignmentWithEmployee = Assignment & { employee: AssetOwner };
+
+/** Everything the asset detail page shows. */
+export interface AssetDetailView extends PartialAnswer {
+  asset: AssetDetail & { assigned_employee: AssetOwner | null };
+  /** The asset's category; null when the service did not find it. */
+  category: Category | null;
+  /** The latest assignments (newest first), each with the employee's name. */
+  history: Page<AssignmentWithEmployee>;
+  /** The latest maintenance (newest first). */
+  maintenance: Page<Maintenance>;
+  schedule: Schedule;
+}
+
+/** How many history rows and maintenance logs the detail page shows. */
+export const DETAIL_ROWS = 100;
+
+/** The distinct employees an asset's detail names: its holder and everyone in its history. */
+export function detailEmployeeIds(asset: Pick<Asset, "assigned_employee_id">, history: readonly Assignment[]): number[] {
+  const ids = new Set<number>();
+  if (asset.assigned_employee_id !== null) ids.add(asset.assigned_employee_id);
+  for (const row of history) ids.add(row.employee_id);
+  return [...ids].sort((a, b) => a - b);
+}
+
+async function categoryOrNull(id: number, context: ServiceContext): Promise<Category | null> {
+  try {
+    return await assetService.category(id, context);
+  } catch (error) {
+    if (error instanceof ServiceHttpError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/**
+ * An asset's detail: the asset, its history, maintenance and depreciation schedule asked in
+ * parallel, then the holder and every employee of the history named with ONE batched
+ * `GET /employees?ids=` (each id once). The employee service down → names empty, `partial`.
+ */
+export async function assetDetail(id: number, context: ServiceContext): Promise<AssetDetailView> {
+  const [asset, history, maintenance, schedule] = await Promise.all([
+    assetService.get(id, context),
+    assetService.history(id, { limit: DETAIL_ROWS, offset: 0 }, context),
+    assetService.maintenance(id, { limit: DETAIL_ROWS, offset: 0, sort: "-started_at" }, context),
+    assetService.depreciation(id, context),
+  ]);
+  const [category, owners] = await Promise.all([
+    categoryOrNull(asset.category_id, context),
+    nameOwners(detailEmployeeIds(asset, history.items), context),
+  ]);
+  const name = (employeeId: number): AssetOwner => ({
+    id: employeeId,
+    name: owners.names.get(employeeId) ?? null,
+    unavailable: owners.unavailable,
+  });
+  return {
+    asset: {
+      ...asset,
+      assigned_employee: asset.assigned_employee_id === null ? null : name(asset.assigned_employee_id),
+    },
+    category,
+    history: { ...history, items: history.items.map((row) => ({ ...row, employee: name(row.employee_id) })) },
+    maintenance,
+    schedule,
+    partial: owners.unavailable,
+    unavailable: owners.unavailable ? ["employee"] : [],
+  };
+}
+
+/** One choice of the employee picker. */
+export interface EmployeeOption {
+  id: number;
+  name: string;
+  email: string;
+  job_title: string | null;
+  status: Employee["status"];
+}
+
+const employeeOptionsPageSchema = pageSchema(employeeSchema);
+
+/** The first 10 employees whose name or email contains `q` (the employee service's own search). */
+export async function employeeOptions(q: string | undefined, context: ServiceContext): Promise<EmployeeOption[]> {
+  const page = await callService("employee", "/api/v1/employees", context, {
+    query: { q, limit: 10, sort: "last_name" },
+    schema: employeeOptionsPageSchema,
+  });
+  return page.items.map((person) => ({
+    id: person.id,
+    name: displayName(person),
+    email: person.email,
+    job_title: person.job_title,
+    status: person.status,
+  }));
 }

@@ -10,8 +10,12 @@ export const fieldErrorSchema = z.object({
 });
 export type FieldError = z.infer<typeof fieldErrorSchema>;
 
-/** The one error shape, end to end: `{detail, code}`; a 422's detail lists the failing inputs. */
-export const errorBodySchema = z.object({
+/**
+ * The one error shape, end to end: `{detail, code}`; a 422's detail lists the failing inputs.
+ * Loose: what else a service says (a bulk action's per-row `results`, an existing customer) is
+ * kept and passed on to the browser.
+ */
+export const errorBodySchema = z.looseObject({
   detail: z.union([z.string(), z.array(fieldErrorSchema)]),
   code: z.string(),
 });

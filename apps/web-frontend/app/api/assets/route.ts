@@ -1,13 +1,20 @@
 import { apiRoute } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
-import { assetsQuerySchema } from "@/lib/assets-query";
+import { assetCreateBodySchema, assetsQuerySchema } from "@/lib/assets-query";
 import { listAssetsWithOwners } from "@/lib/compose/assets";
+import { assetService } from "@/lib/services/asset";
 
 /**
- * `GET /api/assets?q=&status=&category_id=&assigned_employee_id=&sort=&limit=&offset=&cursor=`:
- * a page of the asset service's list, each asset with `assigned_employee: {id, name, unavailable}`
- * and `partial: true` when the employee service could not name the owners.
+ * `GET /api/assets?q=&status=&category_id=&assigned_employee_id=&location=&serial_number=&currency=
+ * &purchased_from=&purchased_to=&cost_min=&cost_max=&ids=&sort=&limit=&offset=&cursor=`: a page of
+ * the asset service's list, each asset with `assigned_employee: {id, name, unavailable}` and
+ * `partial: true` when the employee service could not name the owners.
  */
 export const GET = apiRoute({ query: assetsQuerySchema }, async ({ query, context }) =>
   json(await listAssetsWithOwners(query, context)),
+);
+
+/** `POST /api/assets`: a new asset (the service's AssetCreate); 201 with the asset. */
+export const POST = apiRoute({ body: assetCreateBodySchema }, async ({ body, context }) =>
+  json(await assetService.create(body as Parameters<typeof assetService.create>[0], context), 201),
 );
