@@ -47,6 +47,7 @@ def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
             "login_failures",
             "outbox",
             "roles",
+            "saved_views",
         )
     }
     with psycopg.connect(empty_database) as connection:

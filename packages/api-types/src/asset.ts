@@ -218,7 +218,8 @@ export interface paths {
         };
         /**
          * Export Assets
-         * @description The assets of the filter as CSV (the import's columns, then id, status, holder, value).
+         * @description The assets of the filter (the list's filters) as CSV: the import's columns, then id,
+         *     status, holder, value.
          */
         get: operations["export_assets_api_v1_assets_export_get"];
         put?: never;
@@ -243,6 +244,33 @@ export interface paths {
          * @description Import a CSV: every row is checked; all are imported, or none (422 lists each bad row).
          */
         post: operations["import_assets_api_v1_assets_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Assets
+         * @description One action on up to 200 assets, each by the rules (and with the event) of its single-row
+         *     endpoint: ``assign`` (``employee_id``, ``note``), ``return`` (``note``, ``reason``),
+         *     ``set_status`` (``status``: in_stock or retired) or ``set_category`` (``category_id``).
+         *
+         *     All or nothing: 200 with every asset when each could take the action; otherwise 409
+         *     ``bulk_rejected``, nothing changed, and ``results`` tells each failing asset's status, code
+         *     and reason. 422 for a bad body (a field the action needs is missing, or the employee or
+         *     category is unusable for every row alike).
+         */
+        post: operations["bulk_assets_api_v1_assets_bulk_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -433,6 +461,48 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AssetBulk
+         * @description One action on many assets, by the rules of its single-row endpoint; all or nothing.
+         */
+        AssetBulk: {
+            /**
+             * Action
+             * @description assign and return as their endpoints; set_status and set_category as PATCH
+             * @enum {string}
+             */
+            action: "assign" | "return" | "set_status" | "set_category";
+            /**
+             * Ids
+             * @description The rows to act on: 1 to 200 unique ids
+             */
+            ids: number[];
+            /**
+             * Employee Id
+             * @description assign: who gets the assets
+             */
+            employee_id?: number | null;
+            /**
+             * Status
+             * @description set_status: in_stock or retired (what PATCH may set)
+             */
+            status?: ("in_stock" | "retired") | null;
+            /**
+             * Category Id
+             * @description set_category: the new category
+             */
+            category_id?: number | null;
+            /**
+             * Note
+             * @description assign, return: kept in each asset's assignment history
+             */
+            note?: string | null;
+            /**
+             * Reason
+             * @description return: why they came back (history and event)
+             */
+            reason?: string | null;
+        };
         /** AssetCreate */
         AssetCreate: {
             /** Asset Tag */
@@ -655,6 +725,98 @@ export interface components {
             book_value: string;
             /** Accumulated Depreciation */
             accumulated_depreciation: string;
+        };
+        /**
+         * BulkRejectedBody
+         * @description 409 ``bulk_rejected``: at least one row cannot take the action, so nothing was changed.
+         */
+        BulkRejectedBody: {
+            /** Detail */
+            detail: string;
+            /**
+             * Code
+             * @default bulk_rejected
+             * @constant
+             */
+            code: "bulk_rejected";
+            /** Action */
+            action: string;
+            /**
+             * Succeeded
+             * @default 0
+             * @constant
+             */
+            succeeded: 0;
+            /** Failed */
+            failed: number;
+            /** Results */
+            results: (components["schemas"]["BulkRowPassed"] | components["schemas"]["BulkRowFailed"])[];
+        };
+        /** BulkResult[AssetPublic] */
+        BulkResult_AssetPublic_: {
+            /** Action */
+            action: string;
+            /** Succeeded */
+            succeeded: number;
+            /**
+             * Failed
+             * @default 0
+             * @constant
+             */
+            failed: 0;
+            /** Results */
+            results: components["schemas"]["BulkRowDone_AssetPublic_"][];
+        };
+        /** BulkRowDone[AssetPublic] */
+        BulkRowDone_AssetPublic_: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            item: components["schemas"]["AssetPublic"];
+        };
+        /**
+         * BulkRowFailed
+         * @description A row the action cannot be applied to: the status, code and message the single-row
+         *     endpoint would have answered (``field``: the input a 422 is about).
+         */
+        BulkRowFailed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default false
+             * @constant
+             */
+            ok: false;
+            /** Status */
+            status: number;
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Field */
+            field?: string | null;
+        };
+        /**
+         * BulkRowPassed
+         * @description In a rejected bulk action: a row that would have succeeded (nothing was changed).
+         */
+        BulkRowPassed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /** Item */
+            item?: null;
         };
         /** CategoryCount */
         CategoryCount: {
@@ -1778,11 +1940,6 @@ export interface operations {
     list_assets_api_v1_assets_get: {
         parameters: {
             query?: {
-                /** @description Tag, name or serial contains */
-                q?: string | null;
-                status?: components["schemas"]["AssetStatus"] | null;
-                category_id?: number | null;
-                assigned_employee_id?: number | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description Rows to skip (offset paging) */
@@ -1791,6 +1948,27 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Tag, name or serial contains */
+                q?: string | null;
+                status?: components["schemas"]["AssetStatus"] | null;
+                category_id?: number | null;
+                assigned_employee_id?: number | null;
+                /** @description Location contains (any case) */
+                location?: string | null;
+                /** @description Serial number contains (any case) */
+                serial_number?: string | null;
+                /** @description ISO 4217 code, e.g. EUR */
+                currency?: string | null;
+                /** @description Purchase date from (inclusive) */
+                purchased_from?: string | null;
+                /** @description Purchase date to (inclusive) */
+                purchased_to?: string | null;
+                /** @description Purchase cost at least */
+                cost_min?: (number | string) | null;
+                /** @description Purchase cost at most */
+                cost_max?: (number | string) | null;
+                /** @description Only these: comma-separated ids (at most 500), e.g. a selection */
+                ids?: string | null;
             };
             header?: never;
             path?: never;
@@ -1978,6 +2156,22 @@ export interface operations {
                 status?: components["schemas"]["AssetStatus"] | null;
                 category_id?: number | null;
                 assigned_employee_id?: number | null;
+                /** @description Location contains (any case) */
+                location?: string | null;
+                /** @description Serial number contains (any case) */
+                serial_number?: string | null;
+                /** @description ISO 4217 code, e.g. EUR */
+                currency?: string | null;
+                /** @description Purchase date from (inclusive) */
+                purchased_from?: string | null;
+                /** @description Purchase date to (inclusive) */
+                purchased_to?: string | null;
+                /** @description Purchase cost at least */
+                cost_min?: (number | string) | null;
+                /** @description Purchase cost at most */
+                cost_max?: (number | string) | null;
+                /** @description Only these: comma-separated ids (at most 500), e.g. a selection */
+                ids?: string | null;
             };
             header?: never;
             path?: never;
@@ -2077,6 +2271,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulk_assets_api_v1_assets_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssetBulk"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult_AssetPublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description At least one row cannot take the action: nothing was changed, and results says why for each row (code bulk_rejected) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRejectedBody"];
                 };
             };
             /** @description Validation Error */

@@ -97,6 +97,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/employees/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Employees
+         * @description One action on up to 200 employees, each by the rules (and with the event) of its
+         *     single-row endpoint: ``set_department`` (``department_id``) or ``terminate``.
+         *
+         *     All or nothing: 200 with every employee when each could take the action; otherwise 409
+         *     ``bulk_rejected``, nothing changed, and ``results`` tells each failing employee's status,
+         *     code and reason (e.g. 403 for an admin terminated by someone who is not an admin).
+         */
+        post: operations["bulk_employees_api_v1_employees_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/employees/me": {
         parameters: {
             query?: never;
@@ -342,6 +367,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/saved-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Views
+         * @description The caller's own saved views, by ``name`` (default), ``created_at``, ``updated_at`` or
+         *     ``id``; prefix ``-`` for descending.
+         */
+        get: operations["list_saved_views_api_v1_saved_views_get"];
+        put?: never;
+        /**
+         * Create Saved View
+         * @description Save a view for the caller (409 ``duplicate_view_name`` when they already have a view of
+         *     that list with that name, whatever its case).
+         */
+        post: operations["create_saved_view_api_v1_saved_views_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Saved View */
+        get: operations["read_saved_view_api_v1_saved_views__view_id__get"];
+        /**
+         * Replace Saved View
+         * @description Replace the name, filters, sort and columns (omitted ones become empty / null); the list
+         *     stays (``resource`` may be sent, as the view's own: another is a 422). 409
+         *     ``duplicate_view_name`` as on creation.
+         */
+        put: operations["replace_saved_view_api_v1_saved_views__view_id__put"];
+        post?: never;
+        /** Delete Saved View */
+        delete: operations["delete_saved_view_api_v1_saved_views__view_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/dead": {
         parameters: {
             query?: never;
@@ -425,6 +500,98 @@ export interface components {
          * @enum {string}
          */
         AttendanceStatus: "present" | "absent" | "leave" | "remote";
+        /**
+         * BulkRejectedBody
+         * @description 409 ``bulk_rejected``: at least one row cannot take the action, so nothing was changed.
+         */
+        BulkRejectedBody: {
+            /** Detail */
+            detail: string;
+            /**
+             * Code
+             * @default bulk_rejected
+             * @constant
+             */
+            code: "bulk_rejected";
+            /** Action */
+            action: string;
+            /**
+             * Succeeded
+             * @default 0
+             * @constant
+             */
+            succeeded: 0;
+            /** Failed */
+            failed: number;
+            /** Results */
+            results: (components["schemas"]["BulkRowPassed"] | components["schemas"]["BulkRowFailed"])[];
+        };
+        /** BulkResult[EmployeePublic] */
+        BulkResult_EmployeePublic_: {
+            /** Action */
+            action: string;
+            /** Succeeded */
+            succeeded: number;
+            /**
+             * Failed
+             * @default 0
+             * @constant
+             */
+            failed: 0;
+            /** Results */
+            results: components["schemas"]["BulkRowDone_EmployeePublic_"][];
+        };
+        /** BulkRowDone[EmployeePublic] */
+        BulkRowDone_EmployeePublic_: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            item: components["schemas"]["EmployeePublic"];
+        };
+        /**
+         * BulkRowFailed
+         * @description A row the action cannot be applied to: the status, code and message the single-row
+         *     endpoint would have answered (``field``: the input a 422 is about).
+         */
+        BulkRowFailed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default false
+             * @constant
+             */
+            ok: false;
+            /** Status */
+            status: number;
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Field */
+            field?: string | null;
+        };
+        /**
+         * BulkRowPassed
+         * @description In a rejected bulk action: a row that would have succeeded (nothing was changed).
+         */
+        BulkRowPassed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /** Item */
+            item?: null;
+        };
         /** CheckIn */
         CheckIn: {
             /**
@@ -528,6 +695,28 @@ export interface components {
             parent_id?: number | null;
             /** Manager Id */
             manager_id?: number | null;
+        };
+        /**
+         * EmployeeBulk
+         * @description One action on many employees, by the rules of its single-row endpoint; all or nothing.
+         */
+        EmployeeBulk: {
+            /**
+             * Action
+             * @description set_department as PATCH department_id; terminate as DELETE /employees/{id}
+             * @enum {string}
+             */
+            action: "set_department" | "terminate";
+            /**
+             * Ids
+             * @description The rows to act on: 1 to 200 unique ids
+             */
+            ids: number[];
+            /**
+             * Department Id
+             * @description set_department: the department
+             */
+            department_id?: number | null;
         };
         /** EmployeeCreate */
         EmployeeCreate: {
@@ -749,6 +938,19 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[SavedViewPublic] */
+        Page_SavedViewPublic_: {
+            /** Items */
+            items: components["schemas"]["SavedViewPublic"][];
+            /** Total */
+            total?: number | null;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset?: number | null;
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /**
          * RoleName
          * @enum {string}
@@ -766,6 +968,98 @@ export interface components {
             /** Roles */
             roles: components["schemas"]["RoleName"][];
         };
+        /** SavedViewCreate */
+        SavedViewCreate: {
+            /**
+             * Name
+             * @description 1 to 80 characters (trimmed); unique per list for its owner, whatever its case
+             */
+            name: string;
+            /**
+             * Filters
+             * @description The list's query filters: at most 30, name → value (text)
+             */
+            filters?: {
+                [key: string]: string;
+            };
+            /**
+             * Sort
+             * @description The list's sort, e.g. -purchase_date
+             */
+            sort?: string | null;
+            /**
+             * Columns
+             * @description The columns shown, in order (at most 40); null: the default
+             */
+            columns?: string[] | null;
+            /** @description The list the view is for */
+            resource: components["schemas"]["SavedViewResource"];
+        };
+        /** SavedViewPublic */
+        SavedViewPublic: {
+            /** Id */
+            id: number;
+            /** Owner Employee Id */
+            owner_employee_id: number;
+            resource: components["schemas"]["SavedViewResource"];
+            /** Name */
+            name: string;
+            /** Filters */
+            filters: {
+                [key: string]: string;
+            };
+            /** Sort */
+            sort: string | null;
+            /** Columns */
+            columns: string[] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SavedViewReplace
+         * @description PUT's body: the whole content again. ``resource`` may be sent back as it is (a client may
+         *     send the view as it created it), but a view cannot move to another list (422).
+         */
+        SavedViewReplace: {
+            /**
+             * Name
+             * @description 1 to 80 characters (trimmed); unique per list for its owner, whatever its case
+             */
+            name: string;
+            /**
+             * Filters
+             * @description The list's query filters: at most 30, name → value (text)
+             */
+            filters?: {
+                [key: string]: string;
+            };
+            /**
+             * Sort
+             * @description The list's sort, e.g. -purchase_date
+             */
+            sort?: string | null;
+            /**
+             * Columns
+             * @description The columns shown, in order (at most 40); null: the default
+             */
+            columns?: string[] | null;
+            /** @description Optional; when sent, the view's own list */
+            resource?: components["schemas"]["SavedViewResource"] | null;
+        };
+        /**
+         * SavedViewResource
+         * @description The lists of the web app a view can be saved for.
+         * @enum {string}
+         */
+        SavedViewResource: "assets" | "invoices" | "customers" | "employees" | "departments" | "notifications";
         /**
          * FieldError
          * @description One failing input of a 422.
@@ -977,6 +1271,14 @@ export interface operations {
                 q?: string | null;
                 department_id?: number | null;
                 status?: components["schemas"]["EmployeeStatus"] | null;
+                /** @description Email contains (any case) */
+                email?: string | null;
+                /** @description Holds this role */
+                role?: components["schemas"]["RoleName"] | null;
+                /** @description Hire date from (inclusive) */
+                hired_from?: string | null;
+                /** @description Hire date to (inclusive) */
+                hired_to?: string | null;
                 /** @description Batch look-up: comma-separated ids (at most 500); unknown ids are left out */
                 ids?: string | null;
                 /** @description Page size */
@@ -1088,6 +1390,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulk_employees_api_v1_employees_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmployeeBulk"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult_EmployeePublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description At least one row cannot take the action: nothing was changed, and results says why for each row (code bulk_rejected) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRejectedBody"];
                 };
             };
             /** @description Validation Error */
@@ -2332,6 +2703,363 @@ export interface operations {
                 };
             };
             /** @description Invalid input: detail lists each failing field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_saved_views_api_v1_saved_views_get: {
+        parameters: {
+            query?: {
+                /** @description Only the views of this list */
+                resource?: components["schemas"]["SavedViewResource"] | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description next_cursor of the previous page (keyset paging) */
+                cursor?: string | null;
+                /** @description Field to sort by; prefix with '-' for descending */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SavedViewPublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_saved_view_api_v1_saved_views_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewPublic"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state of the data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    read_saved_view_api_v1_saved_views__view_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewPublic"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such row (or not one the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    replace_saved_view_api_v1_saved_views__view_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewReplace"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewPublic"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such row (or not one the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state of the data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_saved_view_api_v1_saved_views__view_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such row (or not one the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state of the data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -185,6 +185,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Invoice
+         * @description The amounts a draft of this body would get — each line's ``net_amount``, ``tax_amount``
+         *     and ``total``, the ``subtotal``, ``tax_total`` and ``total`` — computed and rounded as
+         *     creating it would, without writing anything (live totals of an invoice being edited).
+         *
+         *     The body is the create body; ``customer_id`` may be left out when ``currency`` is given.
+         *     Bad lines are the 422s of creating (e.g. a fraction of a yen, on ``lines.N.unit_price``).
+         */
+        post: operations["preview_invoice_api_v1_invoices_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Invoices
+         * @description One action on up to 200 invoices, each by the rules (and with the event) of its
+         *     single-row endpoint: ``issue`` (numbers given in ascending id order), or ``void`` with a
+         *     ``reason``.
+         *
+         *     All or nothing: 200 with every invoice when each could take the action; otherwise 409
+         *     ``bulk_rejected``, nothing changed (no number used up), and ``results`` tells each failing
+         *     invoice's status, code and reason.
+         */
+        post: operations["bulk_invoices_api_v1_invoices_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{invoice_id}": {
         parameters: {
             query?: never;
@@ -394,6 +445,98 @@ export interface components {
             /** Total */
             total: string;
         };
+        /**
+         * BulkRejectedBody
+         * @description 409 ``bulk_rejected``: at least one row cannot take the action, so nothing was changed.
+         */
+        BulkRejectedBody: {
+            /** Detail */
+            detail: string;
+            /**
+             * Code
+             * @default bulk_rejected
+             * @constant
+             */
+            code: "bulk_rejected";
+            /** Action */
+            action: string;
+            /**
+             * Succeeded
+             * @default 0
+             * @constant
+             */
+            succeeded: 0;
+            /** Failed */
+            failed: number;
+            /** Results */
+            results: (components["schemas"]["BulkRowPassed"] | components["schemas"]["BulkRowFailed"])[];
+        };
+        /** BulkResult[InvoicePublic] */
+        BulkResult_InvoicePublic_: {
+            /** Action */
+            action: string;
+            /** Succeeded */
+            succeeded: number;
+            /**
+             * Failed
+             * @default 0
+             * @constant
+             */
+            failed: 0;
+            /** Results */
+            results: components["schemas"]["BulkRowDone_InvoicePublic_"][];
+        };
+        /** BulkRowDone[InvoicePublic] */
+        BulkRowDone_InvoicePublic_: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            item: components["schemas"]["InvoicePublic"];
+        };
+        /**
+         * BulkRowFailed
+         * @description A row the action cannot be applied to: the status, code and message the single-row
+         *     endpoint would have answered (``field``: the input a 422 is about).
+         */
+        BulkRowFailed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default false
+             * @constant
+             */
+            ok: false;
+            /** Status */
+            status: number;
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+            /** Field */
+            field?: string | null;
+        };
+        /**
+         * BulkRowPassed
+         * @description In a rejected bulk action: a row that would have succeeded (nothing was changed).
+         */
+        BulkRowPassed: {
+            /** Id */
+            id: number;
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /** Item */
+            item?: null;
+        };
         /** CreditLineInput */
         CreditLineInput: {
             /** Line Id */
@@ -585,10 +728,81 @@ export interface components {
             /** Replayed At */
             replayed_at: string | null;
         };
+        /**
+         * InvoiceBulk
+         * @description One action on many invoices, by the rules of its single-row endpoint; all or nothing.
+         */
+        InvoiceBulk: {
+            /**
+             * Action
+             * @description As POST /invoices/{id}/issue or /void
+             * @enum {string}
+             */
+            action: "issue" | "void";
+            /**
+             * Ids
+             * @description The rows to act on: 1 to 200 unique ids
+             */
+            ids: number[];
+            /**
+             * Reason
+             * @description void: why (required)
+             */
+            reason?: string | null;
+        };
         /** InvoiceCreate */
         InvoiceCreate: {
             /** Customer Id */
             customer_id: number;
+            /**
+             * Issue Date
+             * @description Today (UTC) when absent
+             */
+            issue_date?: string | null;
+            /**
+             * Due Date
+             * @description Issue date + the customer's payment terms when absent
+             */
+            due_date?: string | null;
+            /**
+             * Currency
+             * @description The customer's when absent
+             */
+            currency?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Employee Id */
+            employee_id?: number | null;
+            /** Lines */
+            lines?: components["schemas"]["LineInput"][];
+        };
+        /**
+         * InvoicePreview
+         * @description The totals an invoice of these lines would have, rounded as the service rounds them.
+         */
+        InvoicePreview: {
+            /** Currency */
+            currency: string;
+            /** Lines */
+            lines: components["schemas"]["LinePreview"][];
+            /** Subtotal */
+            subtotal: string;
+            /** Tax Total */
+            tax_total: string;
+            /** Total */
+            total: string;
+        };
+        /**
+         * InvoicePreviewRequest
+         * @description A draft's body, to be totalled and not stored: the same fields and rules as creating one,
+         *     except that the customer may still be unknown when the currency is given.
+         */
+        InvoicePreviewRequest: {
+            /**
+             * Customer Id
+             * @description Gives the currency when it is absent; must exist when sent
+             */
+            customer_id?: number | null;
             /**
              * Issue Date
              * @description Today (UTC) when absent
@@ -733,6 +947,20 @@ export interface components {
              * @default 0
              */
             tax_rate: number | string;
+        };
+        /**
+         * LinePreview
+         * @description What a line would come to, named as an invoice's lines name their amounts.
+         */
+        LinePreview: {
+            /** Position */
+            position: number;
+            /** Net Amount */
+            net_amount: string;
+            /** Tax Amount */
+            tax_amount: string;
+            /** Total */
+            total: string;
         };
         /**
          * LinePublic
@@ -1622,6 +1850,18 @@ export interface operations {
                 issued_from?: string | null;
                 /** @description Issue date to (inclusive) */
                 issued_to?: string | null;
+                /** @description Due date from (inclusive) */
+                due_from?: string | null;
+                /** @description Due date to (inclusive) */
+                due_to?: string | null;
+                /** @description ISO 4217 code, e.g. EUR */
+                currency?: string | null;
+                /** @description Invoice number contains (any case) */
+                number?: string | null;
+                /** @description Total at least */
+                total_min?: (number | string) | null;
+                /** @description Total at most */
+                total_max?: (number | string) | null;
                 /** @description Number, customer name or notes contains */
                 q?: string | null;
                 /** @description Page size */
@@ -1733,6 +1973,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview_invoice_api_v1_invoices_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoicePreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePreview"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state of the data */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    bulk_invoices_api_v1_invoices_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceBulk"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult_InvoicePublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description At least one row cannot take the action: nothing was changed, and results says why for each row (code bulk_rejected) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRejectedBody"];
                 };
             };
             /** @description Validation Error */

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from conftest import EventEnv
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy import func, insert, select, update
 
@@ -50,7 +50,9 @@ async def client(env: EventEnv, database_url: str) -> AsyncIterator[httpx.AsyncC
 
     async def rename(uow: UnitOfWork, *, account_id: int, name: str) -> AccountPublic:
         """The single-row domain function: 404, 409 and 422 as a single-row endpoint would."""
-        current = await uow.session.scalar(select(accounts.c.name).where(accounts.c.id == account_id))
+        current = await uow.session.scalar(
+            select(accounts.c.name).where(accounts.c.id == account_id)
+        )
         if current is None:
             raise NotFound(f"Account {account_id} not found", code="account_not_found")
         if current == "locked":
@@ -148,7 +150,9 @@ async def test_when_every_row_succeeds_each_is_answered_in_request_order_and_com
         ],
     }
     assert await _names(env) == {1: "new", 2: "new", 3: "new"}
-    subjects = await env.scalars(select(env.tables.outbox.c.subject).order_by(env.tables.outbox.c.id))
+    subjects = await env.scalars(
+        select(env.tables.outbox.c.subject).order_by(env.tables.outbox.c.id)
+    )
     # Applied in id order (so that two bulk requests lock rows alike), answered in request order.
     assert subjects == ["1", "2", "3"]
 

@@ -559,7 +559,11 @@ async def bulk_step(
 
         async def assign(asset_id: int) -> Asset:
             return await assign_asset(
-                uow, asset_id=asset_id, employee_id=employee_id, notes=body.note, directory=directory
+                uow,
+                asset_id=asset_id,
+                employee_id=employee_id,
+                notes=body.note,
+                directory=directory,
             )
 
         return assign, f"assigned to employee {employee_id}"

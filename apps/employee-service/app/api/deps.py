@@ -6,17 +6,19 @@ from typing import Annotated
 from fastapi import Depends
 
 from tb_platform.db import SessionDep
-from tb_platform.errors import NotFound
+from tb_platform.errors import Forbidden, NotFound
+from tb_platform.rbac import Grant
 from tb_platform.types import Id
 from tb_platform.uow import UnitOfWork, unit_of_work_dependency
 
 from ..core.cache import CacheDep
-from ..core.permissions import ReadEmployees, WriteEmployees
+from ..core.permissions import ReadEmployees, ReadSavedViews, WriteEmployees, WriteSavedViews
 from ..db.events import EVENTS
-from ..models import Department, Employee
+from ..models import Department, Employee, SavedView
 from ..services.departments import require_department
 from ..services.employee_cache import changed_employees, forget_employees
 from ..services.employees import require_employee
+from ..services.saved_views import require_saved_view
 
 _RequestUnitOfWork = Annotated[
     UnitOfWork, Depends(unit_of_work_dependency(EVENTS), scope="function")
@@ -58,3 +60,36 @@ async def _department(department_id: Id, session: SessionDep) -> Department:
 ReadableEmployee = Annotated[Employee, Depends(_readable_employee)]
 WritableEmployee = Annotated[Employee, Depends(_writable_employee)]
 ValidDepartment = Annotated[Department, Depends(_department)]
+
+
+def _owner(grant: Grant) -> int:
+    # A saved view belongs to a person: a login without an employee record (a service account)
+    # has nobody to keep it for.
+    if grant.own_employee_id is None:
+        raise Forbidden(
+            "Saved views belong to an employee; your login is not linked to one",
+            code="no_employee_record",
+        )
+    return grant.own_employee_id
+
+
+async def _view_reader(grant: ReadSavedViews) -> int:
+    return _owner(grant)
+
+
+async def _view_writer(grant: WriteSavedViews) -> int:
+    return _owner(grant)
+
+
+ViewReader = Annotated[int, Depends(_view_reader)]
+"""The employee id of the caller, whose saved views they may read."""
+ViewWriter = Annotated[int, Depends(_view_writer)]
+"""The employee id of the caller, whose saved views they may change."""
+
+
+async def _own_saved_view(view_id: Id, owner: ViewReader, session: SessionDep) -> SavedView:
+    return await require_saved_view(session, view_id=view_id, owner_employee_id=owner)
+
+
+OwnSavedView = Annotated[SavedView, Depends(_own_saved_view)]
+"""The caller's saved view of the path's id (someone else's is 404)."""

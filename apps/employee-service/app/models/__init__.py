@@ -6,6 +6,7 @@ from .attendance import Attendance, AttendanceStatus
 from .department import Department
 from .employee import Employee, EmployeeRole, EmployeeStatus, Role, RoleName
 from .login import LoginFailure
+from .saved_view import SavedView, SavedViewResource
 
 __all__ = [
     "Attendance",
@@ -17,4 +18,6 @@ __all__ = [
     "LoginFailure",
     "Role",
     "RoleName",
+    "SavedView",
+    "SavedViewResource",
 ]

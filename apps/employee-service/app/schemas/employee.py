@@ -1,8 +1,9 @@
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from tb_platform.bulk import BulkRequest
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import BusinessDate, Email, Id, trimmed
 
@@ -56,6 +57,17 @@ class EmployeeUpdate(PatchModel):
             "in the same call, or the answer says has_login false"
         ),
     )
+
+
+class EmployeeBulk(BulkRequest):
+    """One action on many employees, by the rules of its single-row endpoint; all or nothing."""
+
+    action_fields = {"set_department": {"department_id": True}, "terminate": {}}
+
+    action: Literal["set_department", "terminate"] = Field(
+        description="set_department as PATCH department_id; terminate as DELETE /employees/{id}"
+    )
+    department_id: Id | None = Field(default=None, description="set_department: the department")
 
 
 class RolesUpdate(InputModel):

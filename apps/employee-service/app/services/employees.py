@@ -1,6 +1,7 @@
 """Employees: search, batch look-up, hiring, changes, roles and termination."""
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -18,10 +19,9 @@ from tb_platform.uow import Actor, UnitOfWork
 
 from ..core.security import Passwords
 from ..models import Department, Employee, EmployeeRole, EmployeeStatus, Role, RoleName
-from ..schemas.employee import EmployeeCreate, EmployeeUpdate
+from ..schemas.employee import EmployeeBulk, EmployeeCreate, EmployeeUpdate
 from .queries import chain_reaches, contains_text
 
-MAX_BATCH_IDS = 500
 E = TypeVar("E", bound=EmployeeData)
 
 EMPLOYEE_SORTING = Sorting(
@@ -54,9 +54,17 @@ async def list_employees(
     q: str | None = None,
     department_id: int | None = None,
     status: EmployeeStatus | None = None,
+    email: str | None = None,
+    role: RoleName | None = None,
+    hired_from: dt.date | None = None,
+    hired_to: dt.date | None = None,
     only_employee_id: int | None = None,
 ) -> PageResult[Employee]:
-    """Search employees; ``only_employee_id`` narrows to one person (self-service callers)."""
+    """Search employees; ``only_employee_id`` narrows to one person (self-service callers).
+
+    ``email`` is a case-insensitive "contains"; ``role`` keeps those who hold it; the hire date
+    range includes its bounds.
+    """
     statement = select(Employee)
     if q and q.strip():
         full_name = func.concat(Employee.first_name, " ", Employee.last_name)
@@ -67,24 +75,22 @@ async def list_employees(
         statement = statement.where(Employee.department_id == department_id)
     if status is not None:
         statement = statement.where(Employee.status == status)
+    if email and email.strip():
+        statement = statement.where(contains_text([Employee.email], email))  # type: ignore[list-item]
+    if role is not None:
+        holders = (
+            select(EmployeeRole.employee_id)
+            .join(Role, Role.id == EmployeeRole.role_id)  # type: ignore[arg-type]
+            .where(Role.name == role.value)
+        )
+        statement = statement.where(Employee.id.in_(holders))  # type: ignore[union-attr]
+    if hired_from is not None:
+        statement = statement.where(Employee.hire_date >= hired_from)
+    if hired_to is not None:
+        statement = statement.where(Employee.hire_date <= hired_to)
     if only_employee_id is not None:
         statement = statement.where(Employee.id == only_employee_id)
     return await paginate(session, statement, params=params, sorting=EMPLOYEE_SORTING)
-
-
-def parse_id_list(raw: str) -> list[int]:
-    """``"1,2,5"`` → ``[1, 2, 5]`` (deduplicated, in order); 422 on junk or too many ids."""
-    parts = [part.strip() for part in raw.split(",")]
-    if not raw.strip() or any(not part for part in parts):
-        raise InvalidField("ids", "ids must be a comma-separated list of ids", location="query")
-    if len(parts) > MAX_BATCH_IDS:
-        raise InvalidField("ids", f"at most {MAX_BATCH_IDS} ids per request", location="query")
-    ids: list[int] = []
-    for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= 2_147_483_647:
-            raise InvalidField("ids", f"{part!r} is not a valid id", location="query")
-        ids.append(int(part))
-    return list(dict.fromkeys(ids))
 
 
 async def employees_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[Employee]:
@@ -321,3 +327,36 @@ async def require_employee(session: AsyncSession, *, employee_id: int) -> Employ
     if employee is None:
         raise NotFound(f"Employee {employee_id} not found")
     return employee
+
+
+async def bulk_step(
+    uow: UnitOfWork, *, body: EmployeeBulk, passwords: Passwords
+) -> tuple[Callable[[int], Awaitable[Employee]], str]:
+    """The single-row change a bulk action applies to each employee, and how its message says it.
+
+    ``set_department`` is PATCH's ``department_id`` (the department is checked once, for the
+    request: 422 on ``department_id``); ``terminate`` is DELETE's termination, with its rules
+    (only an admin may terminate an admin, nobody themselves, never the last admin login) and
+    its ``employee.deleted`` event.
+    """
+    body.check_action_fields()
+    session = uow.session
+    if body.action == "set_department":
+        await _ensure_department(session, body.department_id)
+        changes = EmployeeUpdate(department_id=body.department_id)
+
+        async def move(employee_id: int) -> Employee:
+            employee = await require_employee(session, employee_id=employee_id)
+            return await update_employee(
+                uow, employee=employee, changes=changes, passwords=passwords
+            )
+
+        return move, f"moved to department {body.department_id}"
+
+    async def terminate(employee_id: int) -> Employee:
+        employee = await require_employee(session, employee_id=employee_id)
+        terminated = await terminate_employee(uow, employee=employee)
+        await session.refresh(terminated)  # as the answer shows it (updated_at)
+        return terminated
+
+    return terminate, "terminated"

@@ -1,9 +1,10 @@
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tb_platform.bulk import BulkRequest
 from tb_platform.money import Currency, InCurrency, Money, Percent
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import BusinessDate, Id, trimmed
@@ -36,6 +37,43 @@ class InvoiceCreate(InputModel):
     notes: Notes | None = None
     employee_id: Id | None = None
     lines: list[LineInput] = Field(default_factory=list, max_length=MAX_LINES)
+
+
+class InvoicePreviewRequest(InvoiceCreate):
+    """A draft's body, to be totalled and not stored: the same fields and rules as creating one,
+    except that the customer may still be unknown when the currency is given."""
+
+    customer_id: Id | None = Field(  # type: ignore[assignment]
+        default=None, description="Gives the currency when it is absent; must exist when sent"
+    )
+
+
+class LinePreview(BaseModel):
+    """What a line would come to, named as an invoice's lines name their amounts."""
+
+    position: int
+    net_amount: Amount
+    tax_amount: Amount
+    total: Amount
+
+
+class InvoicePreview(InCurrency):
+    """The totals an invoice of these lines would have, rounded as the service rounds them."""
+
+    currency: str
+    lines: list[LinePreview]
+    subtotal: Amount
+    tax_total: Amount
+    total: Amount
+
+
+class InvoiceBulk(BulkRequest):
+    """One action on many invoices, by the rules of its single-row endpoint; all or nothing."""
+
+    action_fields = {"issue": {}, "void": {"reason": True}}
+
+    action: Literal["issue", "void"] = Field(description="As POST /invoices/{id}/issue or /void")
+    reason: Reason | None = Field(default=None, description="void: why (required)")
 
 
 class InvoiceUpdate(PatchModel):

@@ -7,7 +7,8 @@ written in that same transaction, after the change, so they leave in the order o
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,13 @@ from ..models import (
     TaxRecord,
     TaxSource,
 )
-from ..schemas.invoice import InvoiceCreate, InvoiceUpdate, LineInput
+from ..schemas.invoice import (
+    InvoiceBulk,
+    InvoiceCreate,
+    InvoicePreviewRequest,
+    InvoiceUpdate,
+    LineInput,
+)
 from .amounts import ZERO, LineAmounts, check_storable, line_amounts, sums
 from .numbering import next_number
 
@@ -137,12 +144,19 @@ async def list_invoices(
     employee_id: int | None = None,
     issued_from: dt.date | None = None,
     issued_to: dt.date | None = None,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    currency: str | None = None,
+    number: str | None = None,
+    total_min: Decimal | None = None,
+    total_max: Decimal | None = None,
     q: str | None = None,
     only_employee_id: int | None = None,
 ) -> PageResult[Invoice]:
     """Filter, sort and page invoices; ``only_employee_id`` narrows to one employee's.
 
-    ``today`` is the day ``overdue`` is judged on.
+    ``today`` is the day ``overdue`` is judged on. Date and total ranges include their bounds;
+    ``number`` is a case-insensitive "contains" (a draft has no number, so it never matches).
     """
     statement = select(Invoice).options(*FULL_INVOICE)
     if status is StatusFilter.OVERDUE:
@@ -162,6 +176,18 @@ async def list_invoices(
         statement = statement.where(Invoice.issue_date >= issued_from)
     if issued_to is not None:
         statement = statement.where(Invoice.issue_date <= issued_to)
+    if due_from is not None:
+        statement = statement.where(Invoice.due_date >= due_from)
+    if due_to is not None:
+        statement = statement.where(Invoice.due_date <= due_to)
+    if currency is not None:
+        statement = statement.where(Invoice.currency == currency)
+    if number and number.strip():
+        statement = statement.where(contains_text([Invoice.number], number))  # type: ignore[list-item]
+    if total_min is not None:
+        statement = statement.where(Invoice.total >= total_min)
+    if total_max is not None:
+        statement = statement.where(Invoice.total <= total_max)
     if q and q.strip():
         customer_names = select(Customer.id).where(contains_text([Customer.name], q))
         statement = statement.where(
@@ -204,9 +230,35 @@ def _amounts(line: LineItem | LineInput, currency: str, index: int) -> LineAmoun
     return amounts
 
 
-def _set_totals(invoice: Invoice, amounts: Sequence[LineAmounts]) -> None:
+def _totals(amounts: Sequence[LineAmounts]) -> LineAmounts:
     total = sums(amounts)
     check_storable(total.total, "lines", "the invoice total")
+    return total
+
+
+@dataclass(frozen=True)
+class InvoiceAmounts:
+    """What an invoice's lines come to: each line's amounts (in order) and the totals."""
+
+    lines: list[LineAmounts]
+    totals: LineAmounts
+
+
+def invoice_amounts(lines: Sequence[LineInput], currency: str) -> InvoiceAmounts:
+    """The amounts of new lines in ``currency``, rounded as the invoice stores them.
+
+    The one computation behind a draft's lines (create, and an edit that replaces them) and the
+    preview: 422 on ``lines.N.unit_price`` for a fraction the currency does not have (no cents
+    in yen) or a total too large to store.
+    """
+    amounts: list[LineAmounts] = []
+    for index, line in enumerate(lines):
+        check_minor_unit(line.unit_price, currency, ["lines", index, "unit_price"])
+        amounts.append(_amounts(line, currency, index))
+    return InvoiceAmounts(lines=amounts, totals=_totals(amounts))
+
+
+def _set_totals(invoice: Invoice, total: LineAmounts) -> None:
     invoice.subtotal = total.net_amount
     invoice.tax_total = total.tax_amount
     invoice.total = total.total
@@ -217,25 +269,23 @@ def _set_totals(invoice: Invoice, amounts: Sequence[LineAmounts]) -> None:
 def _new_lines(invoice: Invoice, lines: Sequence[LineInput]) -> list[LineItem]:
     """Line rows for a draft, with their amounts; the invoice's totals follow."""
     assert invoice.id is not None
-    rows: list[LineItem] = []
-    for index, line in enumerate(lines):
-        check_minor_unit(line.unit_price, invoice.currency, ["lines", index, "unit_price"])
-        amounts = _amounts(line, invoice.currency, index)
-        rows.append(
-            LineItem(
-                invoice_id=invoice.id,
-                position=index + 1,
-                description=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                discount_percent=line.discount_percent,
-                tax_rate=line.tax_rate,
-                net_amount=amounts.net_amount,
-                tax_amount=amounts.tax_amount,
-                total=amounts.total,
-            )
+    computed = invoice_amounts(lines, invoice.currency)
+    rows = [
+        LineItem(
+            invoice_id=invoice.id,
+            position=index + 1,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            tax_rate=line.tax_rate,
+            net_amount=amounts.net_amount,
+            tax_amount=amounts.tax_amount,
+            total=amounts.total,
         )
-    _set_totals(invoice, [_line_total(row) for row in rows])
+        for index, (line, amounts) in enumerate(zip(lines, computed.lines, strict=True))
+    ]
+    _set_totals(invoice, computed.totals)
     return rows
 
 
@@ -283,6 +333,24 @@ async def create_invoice(
     await session.flush()
     assert invoice.id is not None
     return await require_invoice(session, invoice_id=invoice.id)
+
+
+async def preview_invoice(
+    uow: UnitOfWork, *, data: InvoicePreviewRequest
+) -> tuple[str, InvoiceAmounts]:
+    """The currency and the amounts a draft of ``data`` would get; nothing is written.
+
+    The currency is the one given, else the customer's (an unknown customer is a 422 on
+    ``customer_id``, as on creation); with neither, a 422 on ``currency``. The lines are checked
+    and rounded by :func:`invoice_amounts`, exactly as :func:`create_invoice` stores them.
+    """
+    currency = data.currency
+    if data.customer_id is not None:
+        customer = await _customer(uow.session, data.customer_id)
+        currency = currency or customer.currency
+    if currency is None:
+        raise InvalidField("currency", "give the currency, or the customer whose currency it is")
+    return currency, invoice_amounts(data.lines, currency)
 
 
 def _ensure_draft(invoice: Invoice, action: str) -> None:
@@ -336,7 +404,7 @@ async def update_invoice(
             line.tax_amount = line_amounts_.tax_amount
             line.total = line_amounts_.total
             amounts.append(line_amounts_)
-        _set_totals(invoice, amounts)
+        _set_totals(invoice, _totals(amounts))
     invoice.updated_by = uow.actor.sub
     await session.flush()
     return await require_invoice(session, invoice_id=invoice_id)
@@ -445,6 +513,28 @@ async def void_invoice(uow: UnitOfWork, *, invoice_id: int, reason: str) -> Invo
     if was_issued:
         await uow.publish(InvoiceVoided(**event_fields(invoice)))
     return await require_invoice(session, invoice_id=invoice_id)
+
+
+def bulk_step(
+    uow: UnitOfWork, *, body: InvoiceBulk
+) -> tuple[Callable[[int], Awaitable[Invoice]], str]:
+    """The single-row change a bulk action applies to each invoice (issue, or void with the
+    request's reason), and how its message says it. Each row goes through the very function of
+    its single-row endpoint: the same checks, the same numbers, the same events."""
+    body.check_action_fields()
+    if body.action == "issue":
+
+        async def issue(invoice_id: int) -> Invoice:
+            return await issue_invoice(uow, invoice_id=invoice_id)
+
+        return issue, "issued"
+    reason = body.reason
+    assert reason is not None  # check_action_fields
+
+    async def void(invoice_id: int) -> Invoice:
+        return await void_invoice(uow, invoice_id=invoice_id, reason=reason)
+
+    return void, "voided"
 
 
 def settle(invoice: Invoice) -> bool:

@@ -167,8 +167,14 @@ class BulkRejected(Conflict):
 
     code = "bulk_rejected"
 
-    def __init__(self, *, action: str, total: int, results: Sequence[BulkRowPassed | BulkRowFailed],
-                 done: str) -> None:
+    def __init__(
+        self,
+        *,
+        action: str,
+        total: int,
+        results: Sequence[BulkRowPassed | BulkRowFailed],
+        done: str,
+    ) -> None:
         failed = sum(1 for row in results if not row.ok)
         super().__init__(
             f"{failed} of {total} rows cannot be {done}; nothing was changed",
@@ -186,8 +192,10 @@ def _message(error: AppError) -> tuple[str, str | None]:
     detail = error.detail
     if isinstance(detail, list) and detail and all(isinstance(d, dict) for d in detail):
         fields = [str(d.get("field", "")) for d in detail]
-        message = "; ".join(f"{f}: {d.get('msg', '')}" if f else str(d.get("msg", ""))
-                            for f, d in zip(fields, detail, strict=True))
+        message = "; ".join(
+            f"{f}: {d.get('msg', '')}" if f else str(d.get("msg", ""))
+            for f, d in zip(fields, detail, strict=True)
+        )
         return message, fields[0] or None
     return str(detail), None
 
@@ -260,6 +268,7 @@ async def run_bulk(
     return BulkResult(
         action=action,
         succeeded=len(items),
-        results=[BulkRowDone(id=row_id, item=item) for row_id, item in zip(ids, items, strict=True)],
+        results=[
+            BulkRowDone(id=row_id, item=item) for row_id, item in zip(ids, items, strict=True)
+        ],
     )
-

@@ -26,7 +26,9 @@ def parse_id_list(raw: str, *, field: str = "ids", max_ids: int = MAX_ID_LIST) -
     """
     parts = [part.strip() for part in raw.split(",")]
     if not raw.strip() or any(not part for part in parts):
-        raise InvalidField(field, f"{field} must be a comma-separated list of ids", location="query")
+        raise InvalidField(
+            field, f"{field} must be a comma-separated list of ids", location="query"
+        )
     if len(parts) > max_ids:
         raise InvalidField(field, f"at most {max_ids} ids per request", location="query")
     ids: list[int] = []

@@ -1,16 +1,21 @@
+import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
 from tb_platform.errors import InvalidField
+from tb_platform.money import Currency, Money
 from tb_platform.paging import ListParamsDep, Page
+from tb_platform.query import parse_id_list
 from tb_platform.types import BusinessDate, Id, SearchText
 from tb_platform.uow import UnitOfWork
 
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
 from ....models import Asset, AssetStatus
 from ....schemas.asset import (
+    AssetBulk,
     AssetCreate,
     AssetPublic,
     AssetSummary,
@@ -26,15 +31,62 @@ from ....schemas.asset import (
 )
 from ....services import assets as service
 from ....services import csv_io
+from ....services.assets import AssetFilters
 from ....services.schedules import accumulated_at, book_value, schedule_of
 from ...deps import DirectoryDep, ReadableAsset, UnitOfWorkDep
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
-Q = Annotated[SearchText | None, Query(description="Tag, name or serial contains")]
-StatusFilter = Annotated[AssetStatus | None, Query()]
-CategoryFilter = Annotated[Id | None, Query()]
-EmployeeFilter = Annotated[Id | None, Query()]
+
+def _asset_filters(
+    q: Annotated[SearchText | None, Query(description="Tag, name or serial contains")] = None,
+    status: Annotated[AssetStatus | None, Query()] = None,
+    category_id: Annotated[Id | None, Query()] = None,
+    assigned_employee_id: Annotated[Id | None, Query()] = None,
+    location: Annotated[
+        SearchText | None, Query(description="Location contains (any case)")
+    ] = None,
+    serial_number: Annotated[
+        SearchText | None, Query(description="Serial number contains (any case)")
+    ] = None,
+    currency: Annotated[Currency | None, Query(description="ISO 4217 code, e.g. EUR")] = None,
+    purchased_from: Annotated[
+        BusinessDate | None, Query(description="Purchase date from (inclusive)")
+    ] = None,
+    purchased_to: Annotated[
+        BusinessDate | None, Query(description="Purchase date to (inclusive)")
+    ] = None,
+    cost_min: Annotated[Money | None, Query(description="Purchase cost at least")] = None,
+    cost_max: Annotated[Money | None, Query(description="Purchase cost at most")] = None,
+    ids: Annotated[
+        str | None,
+        Query(description="Only these: comma-separated ids (at most 500), e.g. a selection"),
+    ] = None,
+) -> AssetFilters:
+    """The filters a list and an export share, checked alike (422 naming the parameter)."""
+    if purchased_from and purchased_to and purchased_from > purchased_to:
+        raise InvalidField(
+            "purchased_from", "purchased_from is after purchased_to", location="query"
+        )
+    if cost_min is not None and cost_max is not None and cost_min > cost_max:
+        raise InvalidField("cost_min", "cost_min is more than cost_max", location="query")
+    return AssetFilters(
+        q=q,
+        status=status,
+        category_id=category_id,
+        assigned_employee_id=assigned_employee_id,
+        location=location,
+        serial_number=serial_number,
+        currency=currency,
+        purchased_from=purchased_from,
+        purchased_to=purchased_to,
+        cost_min=cost_min,
+        cost_max=cost_max,
+        ids=parse_id_list(ids) if ids is not None else None,
+    )
+
+
+AssetFiltersDep = Annotated[AssetFilters, Depends(_asset_filters)]
 
 
 async def _public(uow: UnitOfWork, assets: list[Asset]) -> list[AssetPublic]:
@@ -57,13 +109,7 @@ async def _one(uow: UnitOfWork, asset: Asset) -> AssetPublic:
 
 @router.get("", response_model=Page[AssetPublic])
 async def list_assets(
-    grant: ReadAssets,
-    uow: UnitOfWorkDep,
-    params: ListParamsDep,
-    q: Q = None,
-    status: StatusFilter = None,
-    category_id: CategoryFilter = None,
-    assigned_employee_id: EmployeeFilter = None,
+    grant: ReadAssets, uow: UnitOfWorkDep, params: ListParamsDep, filters: AssetFiltersDep
 ) -> Page[AssetPublic]:
     """Filter and page the register.
 
@@ -73,11 +119,7 @@ async def list_assets(
     result = await service.list_assets(
         uow.session,
         params=params,
-        q=q,
-        status=status,
-        category_id=category_id,
-        assigned_employee_id=assigned_employee_id,
-        only_employee_id=grant.only_employee_id,
+        filters=dataclasses.replace(filters, only_employee_id=grant.only_employee_id),
     )
     items = await _public(uow, list(result.rows))
     return Page(
@@ -103,23 +145,12 @@ async def asset_summary(_: ReadReports, uow: UnitOfWorkDep) -> AssetSummary:
 
 @router.get("/export", response_class=StreamingResponse)
 async def export_assets(
-    _: ReadReports,
-    request: Request,
-    uow: UnitOfWorkDep,
-    q: Q = None,
-    status: StatusFilter = None,
-    category_id: CategoryFilter = None,
-    assigned_employee_id: EmployeeFilter = None,
+    _: ReadReports, request: Request, uow: UnitOfWorkDep, filters: AssetFiltersDep
 ) -> StreamingResponse:
-    """The assets of the filter as CSV (the import's columns, then id, status, holder, value)."""
+    """The assets of the filter (the list's filters) as CSV: the import's columns, then id,
+    status, holder, value."""
     rows = csv_io.export_rows(
-        request.app.state.database,
-        actor=uow.actor,
-        clock=uow.clock,
-        q=q,
-        status=status,
-        category_id=category_id,
-        assigned_employee_id=assigned_employee_id,
+        request.app.state.database, actor=uow.actor, clock=uow.clock, filters=filters
     )
     filename = f"assets-{uow.clock.today().isoformat()}.csv"
     return StreamingResponse(
@@ -137,6 +168,29 @@ async def import_assets(
     content = await file.read(csv_io.MAX_BYTES + 1)
     ids = await csv_io.import_csv(uow, content=content, directory=directory)
     return ImportResult(imported=len(ids), ids=ids)
+
+
+@router.post("/bulk", response_model=BulkResult[AssetPublic], responses=BULK_RESPONSES)
+async def bulk_assets(
+    body: AssetBulk, _: WriteAssets, uow: UnitOfWorkDep, directory: DirectoryDep
+) -> BulkResult[AssetPublic]:
+    """One action on up to 200 assets, each by the rules (and with the event) of its single-row
+    endpoint: ``assign`` (``employee_id``, ``note``), ``return`` (``note``, ``reason``),
+    ``set_status`` (``status``: in_stock or retired) or ``set_category`` (``category_id``).
+
+    All or nothing: 200 with every asset when each could take the action; otherwise 409
+    ``bulk_rejected``, nothing changed, and ``results`` tells each failing asset's status, code
+    and reason. 422 for a bad body (a field the action needs is missing, or the employee or
+    category is unusable for every row alike).
+    """
+    step, done = await service.bulk_step(uow, body=body, directory=directory)
+
+    async def present(assets: list[Asset]) -> list[AssetPublic]:
+        return await _public(uow, assets)
+
+    return await run_bulk(
+        uow, action=body.action, ids=body.ids, apply=step, present=present, done=done
+    )
 
 
 @router.get("/{asset_id}", response_model=AssetPublic)

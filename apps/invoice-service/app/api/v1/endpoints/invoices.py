@@ -3,14 +3,25 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
 from tb_platform.errors import InvalidField
+from tb_platform.money import Currency, Money
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import BusinessDate, Id, SearchText
 
 from ....core.config import SettingsDep
 from ....core.permissions import ReadInvoices, WriteInvoices
-from ....models import StatusFilter
-from ....schemas.invoice import InvoiceCreate, InvoicePublic, InvoiceUpdate, VoidRequest
+from ....models import Invoice, StatusFilter
+from ....schemas.invoice import (
+    InvoiceBulk,
+    InvoiceCreate,
+    InvoicePreview,
+    InvoicePreviewRequest,
+    InvoicePublic,
+    InvoiceUpdate,
+    LinePreview,
+    VoidRequest,
+)
 from ....services import invoices as service
 from ....services.pdf import render_invoice
 from ...deps import EmployeeDirectoryDep, ReadableInvoice, UnitOfWorkDep
@@ -37,6 +48,14 @@ async def list_invoices(
     issued_to: Annotated[
         BusinessDate | None, Query(description="Issue date to (inclusive)")
     ] = None,
+    due_from: Annotated[BusinessDate | None, Query(description="Due date from (inclusive)")] = None,
+    due_to: Annotated[BusinessDate | None, Query(description="Due date to (inclusive)")] = None,
+    currency: Annotated[Currency | None, Query(description="ISO 4217 code, e.g. EUR")] = None,
+    number: Annotated[
+        SearchText | None, Query(description="Invoice number contains (any case)")
+    ] = None,
+    total_min: Annotated[Money | None, Query(description="Total at least")] = None,
+    total_max: Annotated[Money | None, Query(description="Total at most")] = None,
     q: Annotated[
         SearchText | None, Query(description="Number, customer name or notes contains")
     ] = None,
@@ -45,6 +64,10 @@ async def list_invoices(
     ``created_at`` or ``id``; prefix ``-`` for descending."""
     if issued_from and issued_to and issued_from > issued_to:
         raise InvalidField("issued_from", "issued_from is after issued_to", location="query")
+    if due_from and due_to and due_from > due_to:
+        raise InvalidField("due_from", "due_from is after due_to", location="query")
+    if total_min is not None and total_max is not None and total_min > total_max:
+        raise InvalidField("total_min", "total_min is more than total_max", location="query")
     today = uow.clock.today()
     result = await service.list_invoices(
         uow.session,
@@ -56,6 +79,12 @@ async def list_invoices(
         employee_id=employee_id,
         issued_from=issued_from,
         issued_to=issued_to,
+        due_from=due_from,
+        due_to=due_to,
+        currency=currency,
+        number=number,
+        total_min=total_min,
+        total_max=total_max,
         q=q,
         only_employee_id=grant.only_employee_id,
     )
@@ -70,6 +99,58 @@ async def create_invoice(
     must be a current employee (else 422)."""
     invoice = await service.create_invoice(uow, data=body, employees=employees)
     return InvoicePublic.of(invoice, today=uow.clock.today())
+
+
+@router.post("/preview", response_model=InvoicePreview)
+async def preview_invoice(
+    body: InvoicePreviewRequest, _: WriteInvoices, uow: UnitOfWorkDep
+) -> InvoicePreview:
+    """The amounts a draft of this body would get — each line's ``net_amount``, ``tax_amount``
+    and ``total``, the ``subtotal``, ``tax_total`` and ``total`` — computed and rounded as
+    creating it would, without writing anything (live totals of an invoice being edited).
+
+    The body is the create body; ``customer_id`` may be left out when ``currency`` is given.
+    Bad lines are the 422s of creating (e.g. a fraction of a yen, on ``lines.N.unit_price``).
+    """
+    currency, amounts = await service.preview_invoice(uow, data=body)
+    return InvoicePreview(
+        currency=currency,
+        lines=[
+            LinePreview(
+                position=index + 1,
+                net_amount=line.net_amount,
+                tax_amount=line.tax_amount,
+                total=line.total,
+            )
+            for index, line in enumerate(amounts.lines)
+        ],
+        subtotal=amounts.totals.net_amount,
+        tax_total=amounts.totals.tax_amount,
+        total=amounts.totals.total,
+    )
+
+
+@router.post("/bulk", response_model=BulkResult[InvoicePublic], responses=BULK_RESPONSES)
+async def bulk_invoices(
+    body: InvoiceBulk, _: WriteInvoices, uow: UnitOfWorkDep
+) -> BulkResult[InvoicePublic]:
+    """One action on up to 200 invoices, each by the rules (and with the event) of its
+    single-row endpoint: ``issue`` (numbers given in ascending id order), or ``void`` with a
+    ``reason``.
+
+    All or nothing: 200 with every invoice when each could take the action; otherwise 409
+    ``bulk_rejected``, nothing changed (no number used up), and ``results`` tells each failing
+    invoice's status, code and reason.
+    """
+    step, done = service.bulk_step(uow, body=body)
+    today = uow.clock.today()
+
+    async def present(invoices: list[Invoice]) -> list[InvoicePublic]:
+        return [InvoicePublic.of(invoice, today=today) for invoice in invoices]
+
+    return await run_bulk(
+        uow, action=body.action, ids=body.ids, apply=step, present=present, done=done
+    )
 
 
 @router.get("/{invoice_id}", response_model=InvoicePublic)
