@@ -1,9 +1,16 @@
 import "server-only";
-import type { components } from "@repo/api-types/employee";
+import type { components, operations } from "@repo/api-types/employee";
 import { z } from "zod";
+import type {
+  AttendanceDayBody,
+  EmployeeCreateBody,
+  EmployeesBulkBody,
+  EmployeeUpdateBody,
+} from "../employees-query";
 import type { Conforms } from "./contract";
-import { callService, type ServiceContext } from "./http";
-import { pageSchema } from "./page";
+import { ServiceHttpError, type ErrorBody } from "./errors";
+import { callService, type Query, type ServiceContext } from "./http";
+import { pageSchema, type Page } from "./page";
 
 type Schemas = components["schemas"];
 
@@ -54,6 +61,116 @@ export const attendanceSchema = z.object({
 export type Attendance = z.infer<typeof attendanceSchema>;
 true satisfies Conforms<Attendance, Schemas["AttendancePublic"]>;
 
+/** An employee with everything the service says of them (the HR screens). */
+export const employeeRecordSchema = employeeSchema.extend({
+  phone: z.string().nullable(),
+  manager_id: z.number().int().nullable(),
+  has_login: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EmployeeRecord = z.infer<typeof employeeRecordSchema>;
+true satisfies Conforms<EmployeeRecord, Schemas["EmployeePublic"]>;
+const employeeRecordPageSchema = pageSchema(employeeRecordSchema);
+
+export const departmentSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  code: z.string().nullable(),
+  parent_id: z.number().int().nullable(),
+  manager_id: z.number().int().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Department = z.infer<typeof departmentSchema>;
+true satisfies Conforms<Department, Schemas["DepartmentPublic"]>;
+const departmentPageSchema = pageSchema(departmentSchema);
+
+export const roleSchema = z.object({ name: z.string(), description: z.string() });
+export type RoleInfo = z.infer<typeof roleSchema>;
+true satisfies Conforms<RoleInfo, Schemas["RolePublic"]>;
+
+const attendancePageSchema = pageSchema(attendanceSchema);
+
+export const monthlySummarySchema = z.object({
+  employee_id: z.number().int(),
+  month: z.string(),
+  days_present: z.number().int(),
+  days_remote: z.number().int(),
+  days_absent: z.number().int(),
+  days_leave: z.number().int(),
+  hours_worked: z.number(),
+});
+export type MonthlySummary = z.infer<typeof monthlySummarySchema>;
+true satisfies Conforms<MonthlySummary, Schemas["MonthlySummary"]>;
+const monthlySummaryListSchema = z.object({ items: z.array(monthlySummarySchema), total: z.number().int() });
+
+/**
+ * `POST /employees/bulk`: all or nothing. 200 lists every row done; a 409 `bulk_rejected` lists
+ * each row's reason (nothing changed) and is thrown as a ServiceHttpError carrying these results.
+ */
+const bulkRowSchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), item: employeeRecordSchema.nullable() }),
+  z.object({
+    id: z.number().int(),
+    ok: z.literal(false),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string(),
+  }),
+]);
+export type EmployeesBulkRow = z.infer<typeof bulkRowSchema>;
+export const employeesBulkResultSchema = z.object({
+  action: z.string(),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(bulkRowSchema),
+});
+export type EmployeesBulkResult = z.infer<typeof employeesBulkResultSchema>;
+export const bulkRejectedSchema = z.object({
+  detail: z.string(),
+  code: z.literal("bulk_rejected"),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(bulkRowSchema),
+});
+export type BulkRejected = z.infer<typeof bulkRejectedSchema>;
+
+/**
+ * The filters and paging of `GET /employees`, as the service names them; `email`, `role`,
+ * `hired_from`, `hired_to` are the filters added with the bulk actions.
+ */
+export type EmployeeListQuery = NonNullable<operations["list_employees_api_v1_employees_get"]["parameters"]["query"]> & {
+  email?: string;
+  role?: string;
+  hired_from?: string;
+  hired_to?: string;
+};
+export type DepartmentListQuery = NonNullable<
+  operations["list_departments_api_v1_departments_get"]["parameters"]["query"]
+>;
+export type AttendanceListQuery = NonNullable<
+  operations["list_attendance_api_v1_attendance_get"]["parameters"]["query"]
+>;
+
+/** The most departments the tree holds (pages of 200 are asked until then). */
+export const MAX_DEPARTMENTS = 2000;
+
+/**
+ * The shared http client keeps only `{detail, code}` of an error body; a bulk 409 carries its
+ * per-row results besides. This fetch keeps the 409's whole body so they can be passed on.
+ */
+function keepingRejection(context: ServiceContext): { context: ServiceContext; rejection: () => unknown } {
+  let body: unknown = undefined;
+  const base = context.fetch ?? fetch;
+  const wrapped = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await base(input, init);
+    if (response.status === 409) body = await response.clone().json().catch(() => undefined);
+    return response;
+  }) as typeof fetch;
+  return { context: { ...context, fetch: wrapped }, rejection: () => body };
+}
+
 /** The most ids `GET /employees?ids=` takes in one call. */
 export const MAX_IDS_PER_CALL = 500;
 
@@ -78,6 +195,162 @@ export const employeeService = {
       schema: employeePageSchema,
     });
     return page.items;
+  },
+
+  /** `GET /employees`: one page of the employees the caller may see. */
+  list(query: EmployeeListQuery, context: ServiceContext): Promise<Page<EmployeeRecord>> {
+    return callService("employee", "/api/v1/employees", context, {
+      query: query as Query,
+      schema: employeeRecordPageSchema,
+    });
+  },
+
+  /** `GET /employees/{id}`; 404 when there is none the caller may see. */
+  get(id: number, context: ServiceContext) {
+    return callService("employee", `/api/v1/employees/${id}`, context, { schema: employeeRecordSchema });
+  },
+
+  /** `POST /employees`: hire; 409 `email_taken`, 403 for an admin role given by non-admins. */
+  create(body: EmployeeCreateBody, context: ServiceContext) {
+    return callService("employee", "/api/v1/employees", context, {
+      method: "POST",
+      body,
+      schema: employeeRecordSchema,
+    });
+  },
+
+  /** `PATCH /employees/{id}`: the fields sent change (status active reactivates). */
+  update(id: number, body: EmployeeUpdateBody, context: ServiceContext) {
+    return callService("employee", `/api/v1/employees/${id}`, context, {
+      method: "PATCH",
+      body,
+      schema: employeeRecordSchema,
+    });
+  },
+
+  /** `DELETE /employees/{id}`: terminate (soft; the login is disabled, assets go back). */
+  async terminate(id: number, context: ServiceContext): Promise<void> {
+    await callService("employee", `/api/v1/employees/${id}`, context, { method: "DELETE", schema: null });
+  },
+
+  /** `PUT /employees/{id}/roles`: replaces the roles. */
+  setRoles(id: number, roles: string[], context: ServiceContext) {
+    return callService("employee", `/api/v1/employees/${id}/roles`, context, {
+      method: "PUT",
+      body: { roles },
+      schema: employeeRecordSchema,
+    });
+  },
+
+  /**
+   * `POST /employees/bulk`: all or nothing. A 409 `bulk_rejected` is thrown as a ServiceHttpError
+   * whose body is the service's whole answer (its per-row `results` included).
+   */
+  async bulk(body: EmployeesBulkBody, context: ServiceContext): Promise<EmployeesBulkResult> {
+    const keeping = keepingRejection(context);
+    try {
+      return await callService("employee", "/api/v1/employees/bulk", keeping.context, {
+        method: "POST",
+        body,
+        schema: employeesBulkResultSchema,
+      });
+    } catch (error) {
+      if (error instanceof ServiceHttpError && error.status === 409) {
+        const rejected = bulkRejectedSchema.safeParse(keeping.rejection());
+        if (rejected.success) {
+          throw new ServiceHttpError("employee", 409, rejected.data as ErrorBody);
+        }
+      }
+      throw error;
+    }
+  },
+
+  /** `GET /roles`: the roles an employee can hold. */
+  roles(context: ServiceContext) {
+    return callService("employee", "/api/v1/roles", context, { schema: z.array(roleSchema) });
+  },
+
+  /** `GET /departments`: one page. */
+  departments(query: DepartmentListQuery, context: ServiceContext): Promise<Page<Department>> {
+    return callService("employee", "/api/v1/departments", context, {
+      query: query as Query,
+      schema: departmentPageSchema,
+    });
+  },
+
+  /** Every department (the tree), a page of 200 at a time up to MAX_DEPARTMENTS. */
+  async allDepartments(context: ServiceContext, query: { q?: string } = {}): Promise<Department[]> {
+    const all: Department[] = [];
+    for (let offset = 0; offset < MAX_DEPARTMENTS; offset += 200) {
+      const page = await employeeService.departments({ ...query, limit: 200, offset, sort: "name" }, context);
+      all.push(...page.items);
+      if (page.items.length < 200 || (page.total !== null && page.total !== undefined && all.length >= page.total)) {
+        break;
+      }
+    }
+    return all;
+  },
+
+  department(id: number, context: ServiceContext) {
+    return callService("employee", `/api/v1/departments/${id}`, context, { schema: departmentSchema });
+  },
+
+  createDepartment(body: unknown, context: ServiceContext) {
+    return callService("employee", "/api/v1/departments", context, {
+      method: "POST",
+      body,
+      schema: departmentSchema,
+    });
+  },
+
+  updateDepartment(id: number, body: unknown, context: ServiceContext) {
+    return callService("employee", `/api/v1/departments/${id}`, context, {
+      method: "PATCH",
+      body,
+      schema: departmentSchema,
+    });
+  },
+
+  /** `DELETE /departments/{id}`: 409 while it has employees or sub-departments. */
+  async deleteDepartment(id: number, context: ServiceContext): Promise<void> {
+    await callService("employee", `/api/v1/departments/${id}`, context, { method: "DELETE", schema: null });
+  },
+
+  /** `GET /departments/{id}/employees`. */
+  departmentEmployees(
+    id: number,
+    query: { status?: string; limit?: number; offset?: number; cursor?: string; sort?: string },
+    context: ServiceContext,
+  ): Promise<Page<EmployeeRecord>> {
+    return callService("employee", `/api/v1/departments/${id}/employees`, context, {
+      query,
+      schema: employeeRecordPageSchema,
+    });
+  },
+
+  /** `GET /attendance?employee_id=&from=&to=`. */
+  attendance(query: AttendanceListQuery, context: ServiceContext): Promise<Page<Attendance>> {
+    return callService("employee", "/api/v1/attendance", context, {
+      query: query as Query,
+      schema: attendancePageSchema,
+    });
+  },
+
+  /** `GET /attendance/summary?month=&employee_id=`: per employee, the month's days and hours. */
+  attendanceSummary(query: { month: string; employee_id?: number }, context: ServiceContext) {
+    return callService("employee", "/api/v1/attendance/summary", context, {
+      query,
+      schema: monthlySummaryListSchema,
+    });
+  },
+
+  /** `PUT /attendance/{employee_id}/{day}`: HR records or corrects a whole day. */
+  recordDay(employeeId: number, day: string, body: AttendanceDayBody, context: ServiceContext) {
+    return callService("employee", `/api/v1/attendance/${employeeId}/${day}`, context, {
+      method: "PUT",
+      body,
+      schema: attendanceSchema,
+    });
   },
 
   /** `GET /employees/me`. */

@@ -40,11 +40,18 @@ def main(argv: Sequence[str] | None = None, *, services: Sequence[Service] = ERP
         help="start everything, check that each service is ready and a demo login works, stop",
     )
     up.add_argument(
+        "--no-web",
+        action="store_true",
+        help="the services only, not the web app (for working on it with `next dev`)",
+    )
+    up.add_argument(
         "--verbose",
         action="store_true",
         help="on a failure, print the whole error (tracebacks, a command's full output)",
     )
     args = parser.parse_args(argv)
+    if args.no_web:
+        services = [service for service in services if not service.web_check_paths]
 
     stack: DevStack | None = None
     try:

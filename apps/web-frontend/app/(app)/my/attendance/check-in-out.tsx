@@ -3,6 +3,7 @@
 import { Button, Card } from "@repo/ui";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { apiSend } from "@/lib/client/api";
 import { formatDateTime } from "@/lib/format";
 
 interface Day {
@@ -23,25 +24,16 @@ export function CheckInOut() {
   async function send(which: "in" | "out") {
     setPending(which);
     setMessage(null);
-    try {
-      const response = await fetch(`/api/attendance/check-${which}`, { method: "POST" });
-      const body = (await response.json().catch(() => null)) as (Day & { detail?: unknown; code?: string }) | null;
-      if (response.status === 401) {
-        router.replace("/login?reason=expired");
-        return;
-      }
-      if (!response.ok || !body) {
-        const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${response.status}`;
-        setMessage({ tone: "error", text: detail });
-        return;
-      }
-      setDay(body);
-      setMessage({ tone: "ok", text: which === "in" ? "Checked in." : "Checked out." });
-    } catch {
-      setMessage({ tone: "error", text: "The server cannot be reached; try again" });
-    } finally {
-      setPending(null);
+    const result = await apiSend<Day>("POST", `/api/attendance/check-${which}`);
+    setPending(null);
+    if (!result.ok) {
+      setMessage({ tone: "error", text: result.failure.message });
+      return;
     }
+    setDay(result.value);
+    setMessage({ tone: "ok", text: which === "in" ? "Checked in." : "Checked out." });
+    // The month below shows the day too.
+    router.refresh();
   }
 
   return (

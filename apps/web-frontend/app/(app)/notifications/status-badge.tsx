@@ -1,0 +1,13 @@
+import { Badge, type BadgeTone } from "@repo/ui";
+import { NOTIFICATION_STATUS_LABELS, type NotificationStatus } from "./notifications-query";
+
+const TONES: Record<NotificationStatus, BadgeTone> = {
+  pending: "info",
+  sending: "warning",
+  sent: "success",
+  failed: "danger",
+};
+
+export function NotificationStatusBadge({ status }: { status: NotificationStatus }) {
+  return <Badge tone={TONES[status]}>{NOTIFICATION_STATUS_LABELS[status]}</Badge>;
+}
