@@ -1,4 +1,3 @@
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { POST as bulk } from "@/app/api/assets/bulk/route";
@@ -6,33 +5,22 @@ import { GET as exportAssets } from "@/app/api/assets/export/route";
 import { POST as importAssets } from "@/app/api/assets/import/route";
 import { POST as assign } from "@/app/api/assets/[id]/assign/route";
 import { GET as employeeOptions } from "@/app/api/assets/employee-options/route";
-import { sessionCookie } from "@/lib/auth/cookies";
 import { ASSET, EMPLOYEE, asset, employee, fakeServices, page } from "./support/fake-services";
+import { APP, SERVICE_TOKEN, appRequest, sessionCookieHeader } from "./support/session";
 
-const SECRET = "test-secret-test-secret-test-secret-1234";
-const SERVICE_TOKEN = "the-users-service-token";
-const APP = "http://localhost:3000";
+const cookie = () => sessionCookieHeader({ roles: ["asset_manager", "employee"] });
 
-async function cookie() {
-  const value = await encode({
-    token: {
-      sub: "3",
-      email: "assets@tb-erp.example",
-      roles: ["asset_manager", "employee"],
-      employeeId: 3,
-      accessToken: SERVICE_TOKEN,
-      accessTokenExpires: Date.now() + 60 * 60 * 1000,
-    },
-    secret: SECRET,
-  });
-  return `${sessionCookie(false).name}=${value}`;
+/** An asset manager's request; `body` is sent as JSON. */
+async function request(path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+  return appRequest(path, { ...init, headers: { cookie: await cookie(), ...init.headers } });
 }
 
-async function request(path: string, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}) {
+/** An asset manager's upload, its body sent as it is (multipart or CSV text). */
+async function upload(path: string, body: BodyInit, headers: Record<string, string> = {}) {
   return new NextRequest(`${APP}${path}`, {
-    method: init.method ?? "GET",
-    headers: { host: "localhost:3000", cookie: await cookie(), ...(init.method && init.method !== "GET" ? { origin: APP } : {}), ...init.headers },
-    body: init.body,
+    method: "POST",
+    headers: { host: "localhost:3000", cookie: await cookie(), origin: APP, ...headers },
+    body,
   });
 }
 
@@ -56,7 +44,7 @@ describe("POST /api/assets/bulk", () => {
     const services = fakeServices({ [`POST ${ASSET}/api/v1/assets/bulk`]: { status: 409, json: rejected } });
     vi.stubGlobal("fetch", services.fetch);
     const body = { action: "assign", ids: [1, 2, 9], employee_id: 5, note: "new starters" };
-    const response = await bulk(await request("/api/assets/bulk", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
+    const response = await bulk(await request("/api/assets/bulk", { method: "POST", body }));
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual(rejected);
     const [call] = services.calls;
@@ -68,7 +56,7 @@ describe("POST /api/assets/bulk", () => {
     const done = { action: "set_status", succeeded: 1, failed: 0, results: [{ id: 4, ok: true, item: asset({ id: 4, status: "retired" }) }] };
     vi.stubGlobal("fetch", fakeServices({ [`POST ${ASSET}/api/v1/assets/bulk`]: { json: done } }).fetch);
     const response = await bulk(
-      await request("/api/assets/bulk", { method: "POST", body: JSON.stringify({ action: "set_status", ids: [4], status: "retired" }), headers: { "content-type": "application/json" } }),
+      await request("/api/assets/bulk", { method: "POST", body: { action: "set_status", ids: [4], status: "retired" } }),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ action: "set_status", succeeded: 1, results: [{ id: 4, ok: true, item: { status: "retired" } }] });
@@ -78,7 +66,7 @@ describe("POST /api/assets/bulk", () => {
     const services = fakeServices({});
     vi.stubGlobal("fetch", services.fetch);
     for (const body of [{ action: "paint", ids: [1] }, { action: "return", ids: [] }, { action: "return", ids: [1], colour: "red" }]) {
-      const response = await bulk(await request("/api/assets/bulk", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
+      const response = await bulk(await request("/api/assets/bulk", { method: "POST", body }));
       expect(response.status).toBe(422);
       expect(await response.json()).toMatchObject({ code: "validation_error" });
     }
@@ -88,7 +76,7 @@ describe("POST /api/assets/bulk", () => {
   it("passes the service's 422 (a field the action needs) and answers 503 when the service is down", async () => {
     const missing = { detail: [{ loc: ["body", "employee_id"], field: "employee_id", msg: "employee_id is required for action assign", type: "value_error" }], code: "validation_error" };
     vi.stubGlobal("fetch", fakeServices({ [`POST ${ASSET}/api/v1/assets/bulk`]: { status: 422, json: missing } }).fetch);
-    const init = { method: "POST", body: JSON.stringify({ action: "assign", ids: [1] }), headers: { "content-type": "application/json" } };
+    const init = { method: "POST", body: { action: "assign", ids: [1] } };
     const invalid = await bulk(await request("/api/assets/bulk", init));
     expect(invalid.status).toBe(422);
     expect(await invalid.json()).toEqual(missing);
@@ -103,7 +91,7 @@ describe("POST /api/assets/bulk", () => {
     const services = fakeServices({});
     vi.stubGlobal("fetch", services.fetch);
     const response = await bulk(
-      await request("/api/assets/bulk", { method: "POST", body: "{}", headers: { origin: "https://evil.example", "content-type": "application/json" } }),
+      await request("/api/assets/bulk", { method: "POST", body: {}, headers: { origin: "https://evil.example" } }),
     );
     expect(response.status).toBe(403);
     expect(services.calls).toHaveLength(0);
@@ -193,7 +181,7 @@ describe("POST /api/assets/import", () => {
     const bodies = capture(() => Response.json(invalid, { status: 422 }));
     const form = new FormData();
     form.set("file", new File(["name,category_code\nx,LAP\n"], "mine.csv", { type: "text/csv" }));
-    const response = await importAssets(await request("/api/assets/import", { method: "POST", body: form }));
+    const response = await importAssets(await upload("/api/assets/import", form));
     expect(response.status).toBe(422);
     expect(response.headers.get("content-type")).toContain("application/json");
     expect(await response.json()).toEqual(invalid);
@@ -206,7 +194,7 @@ describe("POST /api/assets/import", () => {
   it("takes a raw text/csv body too, and answers the service's 201", async () => {
     const bodies = capture(() => Response.json({ imported: 2, ids: [40, 41] }, { status: 201 }));
     const response = await importAssets(
-      await request("/api/assets/import", { method: "POST", body: "name\nA\nB\n", headers: { "content-type": "text/csv" } }),
+      await upload("/api/assets/import", "name\nA\nB\n", { "content-type": "text/csv" }),
     );
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual({ imported: 2, ids: [40, 41] });
@@ -215,10 +203,10 @@ describe("POST /api/assets/import", () => {
 
   it("refuses a request without a file, or of another type, in the services' 422 shape", async () => {
     const bodies = capture(() => Response.json({}, { status: 500 }));
-    const empty = await importAssets(await request("/api/assets/import", { method: "POST", body: new FormData() }));
+    const empty = await importAssets(await upload("/api/assets/import", new FormData()));
     expect(empty.status).toBe(422);
     expect(await empty.json()).toMatchObject({ detail: [{ field: "file" }] });
-    const json = await importAssets(await request("/api/assets/import", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }));
+    const json = await importAssets(await request("/api/assets/import", { method: "POST", body: {} }));
     expect(json.status).toBe(422);
     expect(bodies).toHaveLength(0);
   });
@@ -233,7 +221,7 @@ describe("asset action routes", () => {
     });
     vi.stubGlobal("fetch", services.fetch);
     const response = await assign(
-      await request("/api/assets/4/assign", { method: "POST", body: JSON.stringify({ employee_id: 5 }), headers: { "content-type": "application/json" } }),
+      await request("/api/assets/4/assign", { method: "POST", body: { employee_id: 5 } }),
       { params: Promise.resolve({ id: "4" }) },
     );
     expect(response.status).toBe(409);
@@ -245,7 +233,7 @@ describe("asset action routes", () => {
     const services = fakeServices({});
     vi.stubGlobal("fetch", services.fetch);
     const response = await assign(
-      await request("/api/assets/x1/assign", { method: "POST", body: JSON.stringify({ employee_id: 5 }), headers: { "content-type": "application/json" } }),
+      await request("/api/assets/x1/assign", { method: "POST", body: { employee_id: 5 } }),
       { params: Promise.resolve({ id: "x1" }) },
     );
     expect(response.status).toBe(404);

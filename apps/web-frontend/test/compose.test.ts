@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { dashboardAssetsWithOwners, listAssetsWithOwners, ownerIds } from "@/lib/compose/assets";
+import { listAssetsWithOwners, ownerIds } from "@/lib/compose/assets";
+import { dashboardAssetsWithOwners } from "@/lib/compose/dashboard";
 import { ServiceHttpError, ServiceUnavailableError } from "@/lib/services/errors";
 import {
   ASSET,

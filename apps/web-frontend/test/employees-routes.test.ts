@@ -1,39 +1,14 @@
-import { encode } from "next-auth/jwt";
-import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { POST as bulk } from "@/app/api/employees/bulk/route";
 import { GET as getEmployee, DELETE as terminate } from "@/app/api/employees/[id]/route";
 import { GET as listEmployees, POST as createEmployee } from "@/app/api/employees/route";
-import { sessionCookie } from "@/lib/auth/cookies";
 import { ASSET, EMPLOYEE, employee, fakeServices, page } from "./support/fake-services";
+import { appRequest, sessionCookieHeader } from "./support/session";
 
-const SECRET = "test-secret-test-secret-test-secret-1234";
-const APP = "http://localhost:3000";
-
-async function cookie() {
-  const value = await encode({
-    token: {
-      sub: "2",
-      email: "hr@tb-erp.example",
-      roles: ["hr_manager", "employee"],
-      employeeId: 2,
-      accessToken: "the-users-service-token",
-      accessTokenExpires: Date.now() + 60 * 60 * 1000,
-    },
-    secret: SECRET,
-  });
-  return `${sessionCookie(false).name}=${value}`;
-}
-
-async function request(path: string, init: { method?: string; body?: unknown; origin?: string | null } = {}) {
-  const headers: Record<string, string> = { host: "localhost:3000", cookie: await cookie() };
-  if (init.origin !== null) headers.origin = init.origin ?? APP;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  return new NextRequest(`${APP}${path}`, {
-    method: init.method ?? "GET",
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
+/** An HR manager's request (from another origin when `origin` says so). */
+async function request(path: string, init: { method?: string; body?: unknown; origin?: string } = {}) {
+  const cookie = await sessionCookieHeader({ roles: ["hr_manager", "employee"] });
+  return appRequest(path, { ...init, headers: { cookie, ...(init.origin ? { origin: init.origin } : {}) } });
 }
 
 const params = (id: string) => ({ params: Promise.resolve({ id }) });

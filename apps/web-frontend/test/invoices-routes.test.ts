@@ -1,5 +1,3 @@
-import { encode } from "next-auth/jwt";
-import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { POST as recordPayment } from "@/app/api/invoices/[id]/payments/route";
 import { GET as getPdf } from "@/app/api/invoices/[id]/pdf/route";
@@ -8,39 +6,15 @@ import { POST as bulk } from "@/app/api/invoices/bulk/route";
 import { POST as preview } from "@/app/api/invoices/preview/route";
 import { GET as listInvoices } from "@/app/api/invoices/route";
 import { POST as createCustomer } from "@/app/api/customers/route";
-import { sessionCookie } from "@/lib/auth/cookies";
 import { fakeServices, page, type RecordedCall } from "./support/fake-services";
+import { SERVICE_TOKEN, appRequest, sessionCookieHeader } from "./support/session";
 
-const SECRET = "test-secret-test-secret-test-secret-1234";
-const SERVICE_TOKEN = "the-users-service-token";
-const APP = "http://localhost:3000";
 const INVOICE = "http://127.0.0.1:8003";
 
-async function cookie() {
-  const value = await encode({
-    token: {
-      sub: "4",
-      email: "accounting@tb-erp.example",
-      roles: ["accountant", "employee"],
-      employeeId: 4,
-      accessToken: SERVICE_TOKEN,
-      accessTokenExpires: Date.now() + 60 * 60 * 1000,
-    },
-    secret: SECRET,
-  });
-  return `${sessionCookie(false).name}=${value}`;
-}
-
-async function request(path: string, init: { method?: string; body?: unknown; origin?: string | null } = {}) {
-  const headers: Record<string, string> = { host: "localhost:3000", cookie: await cookie() };
-  const method = init.method ?? "GET";
-  if (method !== "GET" && init.origin !== null) headers.origin = init.origin ?? APP;
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  return new NextRequest(`${APP}${path}`, {
-    method,
-    headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
+/** An accountant's request (from another origin when `origin` says so). */
+async function request(path: string, init: { method?: string; body?: unknown; origin?: string } = {}) {
+  const cookie = await sessionCookieHeader({ roles: ["accountant", "employee"] });
+  return appRequest(path, { ...init, headers: { cookie, ...(init.origin ? { origin: init.origin } : {}) } });
 }
 
 const rejected = {

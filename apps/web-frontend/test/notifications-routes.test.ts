@@ -1,30 +1,13 @@
-import { encode } from "next-auth/jwt";
-import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { notificationsQuerySchema } from "@/app/(app)/notifications/notifications-query";
+import { notificationsQuerySchema } from "@/lib/notifications-query";
 import { GET as getNotification } from "@/app/api/notifications/[id]/route";
 import { GET as listNotifications } from "@/app/api/notifications/route";
-import { sessionCookie } from "@/lib/auth/cookies";
 import { fakeServices, page } from "./support/fake-services";
+import { appRequest, sessionCookieHeader } from "./support/session";
 
 const NOTIFICATION = "http://127.0.0.1:8005";
-const APP = "http://localhost:3000";
-
 async function request(path: string) {
-  const value = await encode({
-    token: {
-      sub: "4",
-      email: "accounting@tb-erp.example",
-      roles: ["accountant", "employee"],
-      employeeId: 4,
-      accessToken: "token",
-      accessTokenExpires: Date.now() + 3_600_000,
-    },
-    secret: "test-secret-test-secret-test-secret-1234",
-  });
-  return new NextRequest(`${APP}${path}`, {
-    headers: { host: "localhost:3000", cookie: `${sessionCookie(false).name}=${value}` },
-  });
+  return appRequest(path, { headers: { cookie: await sessionCookieHeader({ roles: ["accountant", "employee"] }) } });
 }
 
 const receipt = {

@@ -1,22 +1,13 @@
-import { encode } from "next-auth/jwt";
-import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { sessionCookie } from "@/lib/auth/cookies";
 import { proxy } from "@/proxy";
+import { appRequest, sessionCookieHeader } from "./support/session";
 
-const SECRET = "test-secret-test-secret-test-secret-1234";
 const NAME = sessionCookie(false).name;
 
-async function cookieFor(expiresInMs: number) {
-  const value = await encode({
-    token: { sub: "5", roles: ["employee"], accessToken: "t", accessTokenExpires: Date.now() + expiresInMs },
-    secret: SECRET,
-  });
-  return `${NAME}=${value}`;
-}
+const cookieFor = (expiresInMs: number) => sessionCookieHeader({ roles: ["employee"], expiresInMs });
 
-const get = (path: string, cookie?: string) =>
-  new NextRequest(`http://localhost:3000${path}`, { headers: cookie ? { cookie } : {} });
+const get = (path: string, cookie?: string) => appRequest(path, { headers: cookie ? { cookie } : {} });
 
 describe("the proxy in front of the pages", () => {
   it("sends a signed-out user to /login, remembering the page they wanted", async () => {

@@ -1,10 +1,8 @@
-import { encode } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { GET as getAssets } from "@/app/api/assets/route";
 import { POST as checkIn } from "@/app/api/attendance/check-in/route";
 import { GET as getDashboardAssets } from "@/app/api/dashboard/assets-with-owners/route";
-import { sessionCookie } from "@/lib/auth/cookies";
 import {
   ASSET,
   DASHBOARD,
@@ -15,32 +13,7 @@ import {
   fakeServices,
   page,
 } from "./support/fake-services";
-
-const SECRET = "test-secret-test-secret-test-secret-1234";
-const SERVICE_TOKEN = "the-users-service-token";
-const APP = "http://localhost:3000";
-
-async function sessionCookieHeader(expiresInMs = 60 * 60 * 1000) {
-  const value = await encode({
-    token: {
-      sub: "1",
-      email: "admin@tb-erp.example",
-      roles: ["admin", "employee"],
-      employeeId: 1,
-      accessToken: SERVICE_TOKEN,
-      accessTokenExpires: Date.now() + expiresInMs,
-    },
-    secret: SECRET,
-  });
-  return `${sessionCookie(false).name}=${value}`;
-}
-
-function request(path: string, init: { method?: string; headers?: Record<string, string> } = {}) {
-  return new NextRequest(`${APP}${path}`, {
-    method: init.method ?? "GET",
-    headers: { host: "localhost:3000", ...init.headers },
-  });
-}
+import { APP, SERVICE_TOKEN, appRequest, sessionCookieHeader } from "./support/session";
 
 describe("the BFF routes", () => {
   afterEach(() => vi.unstubAllGlobals());
@@ -48,7 +21,7 @@ describe("the BFF routes", () => {
   it("GET /api/assets answers 401 without a session and never calls a service", async () => {
     const services = fakeServices({});
     vi.stubGlobal("fetch", services.fetch);
-    const response = await getAssets(request("/api/assets"));
+    const response = await getAssets(appRequest("/api/assets"));
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ detail: "Sign in first", code: "not_authenticated" });
     expect(services.calls).toHaveLength(0);
@@ -56,7 +29,7 @@ describe("the BFF routes", () => {
 
   it("GET /api/assets answers 401 session_expired once the service token ran out", async () => {
     vi.stubGlobal("fetch", fakeServices({}).fetch);
-    const response = await getAssets(request("/api/assets", { headers: { cookie: await sessionCookieHeader(-1) } }));
+    const response = await getAssets(appRequest("/api/assets", { headers: { cookie: await sessionCookieHeader({ expiresInMs: -1 }) } }));
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ code: "session_expired" });
   });
@@ -64,13 +37,13 @@ describe("the BFF routes", () => {
   it("GET /api/assets refuses unknown and bad parameters with a 422 in the services' shape", async () => {
     vi.stubGlobal("fetch", fakeServices({}).fetch);
     const cookie = await sessionCookieHeader();
-    const unknown = await getAssets(request("/api/assets?stauts=disposed", { headers: { cookie } }));
+    const unknown = await getAssets(appRequest("/api/assets?stauts=disposed", { headers: { cookie } }));
     expect(unknown.status).toBe(422);
     expect(await unknown.json()).toEqual({
       detail: [{ loc: ["query", "stauts"], field: "stauts", msg: expect.any(String), type: "extra_forbidden" }],
       code: "validation_error",
     });
-    const bad = await getAssets(request("/api/assets?limit=500&sort=colour", { headers: { cookie } }));
+    const bad = await getAssets(appRequest("/api/assets?limit=500&sort=colour", { headers: { cookie } }));
     expect(bad.status).toBe(422);
     const body = (await bad.json()) as { detail: { field: string }[] };
     expect(body.detail.map((issue) => issue.field).sort()).toEqual(["limit", "sort"]);
@@ -83,7 +56,7 @@ describe("the BFF routes", () => {
     });
     vi.stubGlobal("fetch", services.fetch);
     const response = await getAssets(
-      request("/api/assets?status=assigned&sort=-name", { headers: { cookie: await sessionCookieHeader() } }),
+      appRequest("/api/assets?status=assigned&sort=-name", { headers: { cookie: await sessionCookieHeader() } }),
     );
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -106,12 +79,12 @@ describe("the BFF routes", () => {
         [`GET ${ASSET}/api/v1/assets`]: { status: 403, json: { detail: "Not for you", code: "forbidden" } },
       }).fetch,
     );
-    const forbidden = await getAssets(request("/api/assets", { headers: { cookie } }));
+    const forbidden = await getAssets(appRequest("/api/assets", { headers: { cookie } }));
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toEqual({ detail: "Not for you", code: "forbidden" });
 
     vi.stubGlobal("fetch", fakeServices({ [`GET ${ASSET}/api/v1/assets`]: { networkError: "ECONNREFUSED" } }).fetch);
-    const down = await getAssets(request("/api/assets", { headers: { cookie } }));
+    const down = await getAssets(appRequest("/api/assets", { headers: { cookie } }));
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ code: "service_unavailable" });
   });
@@ -125,7 +98,7 @@ describe("the BFF routes", () => {
       }).fetch,
     );
     const response = await getDashboardAssets(
-      request("/api/dashboard/assets-with-owners", { headers: { cookie: await sessionCookieHeader() } }),
+      appRequest("/api/dashboard/assets-with-owners", { headers: { cookie: await sessionCookieHeader() } }),
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ summary: null, partial: true, unavailable: ["dashboard"] });
@@ -137,7 +110,10 @@ describe("the BFF routes", () => {
     const cookie = await sessionCookieHeader();
     const attempts: Record<string, string>[] = [{ cookie, origin: "https://evil.example" }, { cookie }];
     for (const headers of attempts) {
-      const response = await checkIn(request("/api/attendance/check-in", { method: "POST", headers }));
+      // Built by hand: appRequest always sends the app's own origin on a POST.
+      const response = await checkIn(
+        new NextRequest(`${APP}/api/attendance/check-in`, { method: "POST", headers: { host: "localhost:3000", ...headers } }),
+      );
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ code: "csrf_failed" });
     }
@@ -162,7 +138,7 @@ describe("the BFF routes", () => {
     });
     vi.stubGlobal("fetch", services.fetch);
     const response = await checkIn(
-      request("/api/attendance/check-in", {
+      appRequest("/api/attendance/check-in", {
         method: "POST",
         headers: { cookie: await sessionCookieHeader(), origin: APP },
       }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assetService } from "@/lib/services/asset";
 import { employeeService } from "@/lib/services/employee";
+import { callService } from "@/lib/services/http";
 import {
   ServiceContractError,
   ServiceHttpError,
@@ -73,5 +74,29 @@ describe("the typed service clients", () => {
     await expect(
       employeeService.byIds(Array.from({ length: 501 }, (_, i) => i + 1), { token: "t", fetch: services.fetch }),
     ).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it("send a caller's headers after the defaults, never letting them replace the user's token", async () => {
+    const services = fakeServices({ [`POST ${ASSET}/api/v1/assets`]: { status: 204 } });
+    await callService("asset", "/api/v1/assets", { token: "t0k3n", fetch: services.fetch }, {
+      method: "POST",
+      body: { name: "x" },
+      headers: { "Idempotency-Key": "pay-42", Authorization: "Bearer someone-else", authorization: "Bearer stolen" },
+      schema: null,
+    });
+    const [call] = services.calls;
+    expect(call?.headers.get("idempotency-key")).toBe("pay-42");
+    expect(call?.headers.get("authorization")).toBe("Bearer t0k3n");
+    expect(call?.headers.get("content-type")).toBe("application/json");
+    expect(call?.headers.get("accept")).toBe("application/json");
+
+    // Merged after the defaults (a caller's Accept wins); without a token none is sent at all.
+    await callService("asset", "/api/v1/assets", { fetch: services.fetch }, {
+      method: "POST",
+      headers: { Accept: "text/csv", authorization: "Bearer forged" },
+      schema: null,
+    });
+    expect(services.calls[1]?.headers.get("accept")).toBe("text/csv");
+    expect(services.calls[1]?.headers.get("authorization")).toBeNull();
   });
 });

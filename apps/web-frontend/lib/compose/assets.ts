@@ -10,10 +10,8 @@ import {
   type Maintenance,
   type Schedule,
 } from "../services/asset";
-import { dashboardService, type DashboardSummary } from "../services/dashboard";
 import {
   displayName,
-  employeeSchema,
   employeeService,
   MAX_IDS_PER_CALL,
   type Employee,
@@ -23,8 +21,8 @@ import {
   ServiceHttpError,
   ServiceUnavailableError,
 } from "../services/errors";
-import { callService, type ServiceContext } from "../services/http";
-import { pageSchema, type Page } from "../services/page";
+import type { ServiceContext } from "../services/http";
+import type { Page } from "../services/page";
 
 /**
  * Composition of several services' answers into what a page shows — the only place that does it.
@@ -51,13 +49,6 @@ export interface PartialAnswer {
 }
 
 export type AssetsWithOwnersPage = Page<AssetWithOwner> & PartialAnswer;
-
-export interface DashboardAssetsWithOwners extends PartialAnswer {
-  /** The dashboard service's figures; null when it is unavailable. */
-  summary: DashboardSummary | null;
-  /** The most recently bought assets that someone holds, with their owners. */
-  assigned: Page<AssetWithOwner>;
-}
 
 interface OwnerNames {
   names: Map<number, string>;
@@ -125,36 +116,6 @@ export async function listAssetsWithOwners(
     items: withOwners(page.items, owners),
     partial: owners.unavailable,
     unavailable: owners.unavailable ? ["employee"] : [],
-  };
-}
-
-/** The dashboard's figures and the latest assigned assets with their owners, asked in parallel. */
-export async function dashboardAssetsWithOwners(
-  context: ServiceContext,
-  { limit = 10 }: { limit?: number } = {},
-): Promise<DashboardAssetsWithOwners> {
-  const summary = dashboardService.summary(context).then(
-    (figures) => ({ figures, unavailable: false }),
-    (error: unknown) => {
-      if (error instanceof ServiceUnavailableError || error instanceof ServiceContractError) {
-        return { figures: null, unavailable: true };
-      }
-      throw error;
-    },
-  );
-  const assigned = listAssetsWithOwners(
-    { status: "assigned", sort: "-purchase_date", limit, offset: 0 },
-    context,
-  );
-  const [figures, page] = await Promise.all([summary, assigned]);
-  const unavailable: ServiceName[] = [...page.unavailable];
-  if (figures.unavailable) unavailable.push("dashboard");
-  const { partial: _partial, unavailable: _missing, ...assignedPage } = page;
-  return {
-    summary: figures.figures,
-    assigned: assignedPage,
-    partial: unavailable.length > 0,
-    unavailable,
   };
 }
 
@@ -237,15 +198,10 @@ export interface EmployeeOption {
   status: Employee["status"];
 }
 
-const employeeOptionsPageSchema = pageSchema(employeeSchema);
-
 /** The first 10 employees whose name or email contains `q` (the employee service's own search). */
 export async function employeeOptions(q: string | undefined, context: ServiceContext): Promise<EmployeeOption[]> {
-  const page = await callService("employee", "/api/v1/employees", context, {
-    query: { q, limit: 10, sort: "last_name" },
-    schema: employeeOptionsPageSchema,
-  });
-  return page.items.map((person) => ({
+  const people = await employeeService.search(q, 10, context);
+  return people.map((person) => ({
     id: person.id,
     name: displayName(person),
     email: person.email,

@@ -1,19 +1,19 @@
 import "server-only";
 import type { ServiceName } from "../env";
-import { displayName, employeeSchema, employeeService, MAX_IDS_PER_CALL } from "../services/employee";
+import { displayName, employeeService, MAX_IDS_PER_CALL } from "../services/employee";
 import {
   ServiceContractError,
   ServiceHttpError,
   ServiceUnavailableError,
 } from "../services/errors";
-import { callService, type ServiceContext } from "../services/http";
+import type { ServiceContext } from "../services/http";
 import {
   customerService,
   invoiceService,
   type Invoice,
   type InvoiceListQuery,
 } from "../services/invoice";
-import { pageSchema, type Page } from "../services/page";
+import type { Page } from "../services/page";
 
 /**
  * Invoices with the names of their responsible employees (invoice service → employee service).
@@ -153,8 +153,6 @@ export async function invoiceWithEmployee(id: number, context: ServiceContext): 
   };
 }
 
-const employeeSearchPage = pageSchema(employeeSchema);
-
 /**
  * People to pick as an invoice's responsible employee: active employees whose name or email
  * contains `q`, or the ones with the given ids (to name a pre-selected one). 20 at most.
@@ -167,9 +165,6 @@ export async function findEmployees(
     const people = await employeeService.byIds(distinctIds(ids.split(",").map(Number)), context);
     return { items: people.map((person) => ({ id: person.id, name: displayName(person) })) };
   }
-  const page = await callService("employee", "/api/v1/employees", context, {
-    query: { q, status: "active", sort: "last_name", limit: 20 },
-    schema: employeeSearchPage,
-  });
-  return { items: page.items.map((person) => ({ id: person.id, name: displayName(person) })) };
+  const people = await employeeService.search(q, 20, context, { status: "active" });
+  return { items: people.map((person) => ({ id: person.id, name: displayName(person) })) };
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import type { components, operations } from "@repo/api-types/asset";
 import { z } from "zod";
-import { serviceUrl, SERVICE_TIMEOUT_MS } from "../env";
 import {
   ASSET_STATUS_VALUES,
   DEPRECIATION_METHODS,
@@ -9,8 +8,7 @@ import {
   type AssetsExportQuery,
 } from "../assets-query";
 import type { Conforms, Same } from "./contract";
-import { errorBodySchema, ServiceContractError, ServiceHttpError, ServiceUnavailableError } from "./errors";
-import { callService, type Query, type ServiceContext } from "./http";
+import { callService, streamService, type Query, type ServiceContext } from "./http";
 import { pageSchema, type Page } from "./page";
 
 type Schemas = components["schemas"];
@@ -187,89 +185,6 @@ export interface BulkBody {
   reason?: string;
 }
 
-/** A service's answer passed on as it is (status and whole body), for answers that carry more
- * than `{detail, code}`: a bulk action's per-row results, an import's failing rows. */
-export interface PassedThrough {
-  status: number;
-  body: unknown;
-}
-
-function rawUrl(path: string, query: Query | undefined): string {
-  const url = new URL(serviceUrl("asset") + path);
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined || value === null || value === "") continue;
-    url.searchParams.set(key, Array.isArray(value) ? value.join(",") : String(value));
-  }
-  return url.toString();
-}
-
-/**
- * Calls the asset service and hands back its Response as it is, for answers `callService` would
- * narrow: a CSV stream, a multipart upload, a 4xx with more than `{detail, code}`. The timeout
- * covers the wait for the answer's headers only (a long export keeps streaming). Unreachable or
- * 5xx throws ServiceUnavailableError, as callService does.
- */
-export async function callAssetRaw(
-  path: string,
-  context: ServiceContext,
-  init: { method?: string; query?: Query; body?: BodyInit; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  const headers: Record<string, string> = { accept: "application/json", ...init.headers };
-  if (context.token) headers.authorization = `Bearer ${context.token}`;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), SERVICE_TIMEOUT_MS);
-  const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
-  let response: Response;
-  try {
-    response = await (context.fetch ?? fetch)(rawUrl(path, init.query), {
-      method: init.method ?? "GET",
-      headers,
-      body: init.body,
-      signal,
-      cache: "no-store",
-    });
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new ServiceUnavailableError("asset", reason);
-  } finally {
-    clearTimeout(timer);
-  }
-  if (response.status >= 500) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new ServiceUnavailableError("asset", `HTTP ${response.status}`);
-  }
-  return response;
-}
-
-/**
- * A 4xx answer kept whole when it has the one error shape (`{detail, code, …}`); anything else
- * becomes a ServiceHttpError like callService's.
- */
-export async function passThroughError(response: Response): Promise<PassedThrough> {
-  const text = await response.text().catch(() => "");
-  let body: unknown;
-  try {
-    body = text ? (JSON.parse(text) as unknown) : undefined;
-  } catch {
-    body = undefined;
-  }
-  if (errorBodySchema.safeParse(body).success) return { status: response.status, body };
-  throw new ServiceHttpError("asset", response.status, {
-    detail: text || response.statusText,
-    code: "upstream_error",
-  });
-}
-
-async function parsedOrPassed<T extends z.ZodType>(response: Response, schema: T): Promise<
-  { ok: true; status: number; value: z.output<T> } | ({ ok: false } & PassedThrough)
-> {
-  if (response.status >= 400) return { ok: false, ...(await passThroughError(response)) };
-  const json = (await response.json().catch(() => undefined)) as unknown;
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ServiceContractError("asset", parsed.error.message);
-  return { ok: true, status: response.status, value: parsed.data };
-}
-
 const path = (id: number, rest = "") => `/api/v1/assets/${id}${rest}`;
 
 export const assetService = {
@@ -345,27 +260,30 @@ export const assetService = {
     return callService("asset", `/api/v1/categories/${id}`, context, { schema: categorySchema });
   },
 
-  /** `POST /assets/bulk`: 200 with every row, or the service's 409 (per-row reasons) as it is. */
-  async bulk(body: BulkBody, context: ServiceContext) {
-    const response = await callAssetRaw("/api/v1/assets/bulk", context, {
-      method: "POST",
-      body: JSON.stringify(body),
-      headers: { "content-type": "application/json" },
-    });
-    return parsedOrPassed(response, bulkResultSchema);
+  /**
+   * `POST /assets/bulk`: all or nothing, 200 with every row. A 409 `bulk_rejected` is thrown as a
+   * ServiceHttpError whose body is the service's whole answer (each row's reason in `results`).
+   */
+  bulk(body: BulkBody, context: ServiceContext): Promise<BulkResult> {
+    return callService("asset", "/api/v1/assets/bulk", context, { method: "POST", body, schema: bulkResultSchema });
   },
 
-  /** `GET /assets/export`: the service's CSV Response (status, content type, disposition, stream). */
+  /**
+   * `GET /assets/export`: the service's CSV Response (status, content type, disposition, stream).
+   * A refusal (422 bad filter, 403) throws ServiceHttpError with the service's body.
+   */
   exportCsv(filters: AssetsExportQuery, context: ServiceContext): Promise<Response> {
-    return callAssetRaw("/api/v1/assets/export", context, {
+    return streamService("asset", "/api/v1/assets/export", context, {
       query: filters as Query,
       headers: { accept: "text/csv, application/json" },
     });
   },
 
-  /** `POST /assets/import` (multipart, field `file`): 201, or the service's 422 listing each bad row. */
-  async importCsv(form: FormData, context: ServiceContext) {
-    const response = await callAssetRaw("/api/v1/assets/import", context, { method: "POST", body: form });
-    return parsedOrPassed(response, importResultSchema);
+  /**
+   * `POST /assets/import` (multipart, field `file`): 201 `{imported, ids}`. Its 422 `invalid_csv`
+   * is thrown as a ServiceHttpError whose body keeps the failing rows (`errors`).
+   */
+  importCsv(form: FormData, context: ServiceContext): Promise<ImportResult> {
+    return callService("asset", "/api/v1/assets/import", context, { method: "POST", body: form, schema: importResultSchema });
   },
 };

@@ -8,7 +8,6 @@ import type {
   EmployeeUpdateBody,
 } from "../employees-query";
 import type { Conforms } from "./contract";
-import { ServiceHttpError, type ErrorBody } from "./errors";
 import { callService, type Query, type ServiceContext } from "./http";
 import { pageSchema, type Page } from "./page";
 
@@ -156,21 +155,6 @@ export type AttendanceListQuery = NonNullable<
 /** The most departments the tree holds (pages of 200 are asked until then). */
 export const MAX_DEPARTMENTS = 2000;
 
-/**
- * The shared http client keeps only `{detail, code}` of an error body; a bulk 409 carries its
- * per-row results besides. This fetch keeps the 409's whole body so they can be passed on.
- */
-function keepingRejection(context: ServiceContext): { context: ServiceContext; rejection: () => unknown } {
-  let body: unknown = undefined;
-  const base = context.fetch ?? fetch;
-  const wrapped = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const response = await base(input, init);
-    if (response.status === 409) body = await response.clone().json().catch(() => undefined);
-    return response;
-  }) as typeof fetch;
-  return { context: { ...context, fetch: wrapped }, rejection: () => body };
-}
-
 /** The most ids `GET /employees?ids=` takes in one call. */
 export const MAX_IDS_PER_CALL = 500;
 
@@ -203,6 +187,23 @@ export const employeeService = {
       query: query as Query,
       schema: employeeRecordPageSchema,
     });
+  },
+
+  /**
+   * The employee search of every picker: the first `limit` employees whose name or email contains
+   * `q`, by last name; `status` narrows it (the invoice picker takes active employees only).
+   */
+  async search(
+    q: string | undefined,
+    limit: number,
+    context: ServiceContext,
+    { status }: { status?: Employee["status"] } = {},
+  ): Promise<Employee[]> {
+    const page = await callService("employee", "/api/v1/employees", context, {
+      query: { q, status, sort: "last_name", limit },
+      schema: employeePageSchema,
+    });
+    return page.items;
   },
 
   /** `GET /employees/{id}`; 404 when there is none the caller may see. */
@@ -246,23 +247,12 @@ export const employeeService = {
    * `POST /employees/bulk`: all or nothing. A 409 `bulk_rejected` is thrown as a ServiceHttpError
    * whose body is the service's whole answer (its per-row `results` included).
    */
-  async bulk(body: EmployeesBulkBody, context: ServiceContext): Promise<EmployeesBulkResult> {
-    const keeping = keepingRejection(context);
-    try {
-      return await callService("employee", "/api/v1/employees/bulk", keeping.context, {
-        method: "POST",
-        body,
-        schema: employeesBulkResultSchema,
-      });
-    } catch (error) {
-      if (error instanceof ServiceHttpError && error.status === 409) {
-        const rejected = bulkRejectedSchema.safeParse(keeping.rejection());
-        if (rejected.success) {
-          throw new ServiceHttpError("employee", 409, rejected.data as ErrorBody);
-        }
-      }
-      throw error;
-    }
+  bulk(body: EmployeesBulkBody, context: ServiceContext): Promise<EmployeesBulkResult> {
+    return callService("employee", "/api/v1/employees/bulk", context, {
+      method: "POST",
+      body,
+      schema: employeesBulkResultSchema,
+    });
   },
 
   /** `GET /roles`: the roles an employee can hold. */

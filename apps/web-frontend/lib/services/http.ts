@@ -18,10 +18,19 @@ export interface ServiceContext {
 
 export type Query = Record<string, string | number | boolean | null | undefined | readonly (string | number)[]>;
 
-interface CallOptions<TSchema extends z.ZodType> {
+interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   query?: Query;
+  /** Sent as JSON; a FormData is sent as it is (multipart, fetch sets its content type). */
   body?: unknown;
+  /**
+   * More request headers (an `Idempotency-Key`, an `accept`), merged after the defaults. An
+   * `authorization` here is dropped: only the context's token is ever sent.
+   */
+  headers?: Record<string, string>;
+}
+
+interface CallOptions<TSchema extends z.ZodType> extends RequestOptions {
   /** Parses a 2xx answer; null for answers without a body (204). */
   schema: TSchema | null;
 }
@@ -35,29 +44,39 @@ function buildUrl(service: ServiceName, path: string, query: Query | undefined):
   return url.toString();
 }
 
+function requestHeaders(context: ServiceContext, { body, headers: extra }: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined && !(body instanceof FormData)) headers["content-type"] = "application/json";
+  for (const [name, value] of Object.entries(extra ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === "authorization") continue;
+    // One spelling per header: a caller's `Accept` replaces the default `accept`.
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+    headers[name] = value;
+  }
+  if (context.token) headers.authorization = `Bearer ${context.token}`;
+  return headers;
+}
+
 /**
- * Calls one service and returns its parsed answer. A 4xx throws ServiceHttpError with the
- * service's own `{detail, code}`; no answer, a timeout or a 5xx throws ServiceUnavailableError; a
- * 2xx that does not parse throws ServiceContractError.
+ * Sends one request and returns the service's 2xx Response, body unread. No answer or a 5xx
+ * throws ServiceUnavailableError; a 4xx throws ServiceHttpError with the service's whole error
+ * body (`{detail, code, …}`), or `upstream_error` when it is not in that shape.
  */
-export async function callService<TSchema extends z.ZodType>(
+async function send(
   service: ServiceName,
   path: string,
   context: ServiceContext,
-  { method = "GET", query, body, schema }: CallOptions<TSchema>,
-): Promise<z.output<TSchema>> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (context.token) headers.authorization = `Bearer ${context.token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const timeout = AbortSignal.timeout(SERVICE_TIMEOUT_MS);
-  const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
-
+  options: RequestOptions,
+  signal: AbortSignal,
+): Promise<Response> {
+  const { method = "GET", query, body } = options;
   let response: Response;
   try {
     response = await (context.fetch ?? fetch)(buildUrl(service, path, query), {
       method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: requestHeaders(context, options),
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
       signal,
       cache: "no-store",
     });
@@ -67,25 +86,67 @@ export async function callService<TSchema extends z.ZodType>(
   }
 
   if (response.status >= 500) {
+    await response.body?.cancel().catch(() => undefined);
     throw new ServiceUnavailableError(service, `HTTP ${response.status}`);
   }
-  const text = await response.text().catch(() => "");
-  const json = parseJson(text);
-
   if (response.status >= 400) {
-    const parsed = errorBodySchema.safeParse(json);
+    const text = await response.text().catch(() => "");
+    const parsed = errorBodySchema.safeParse(parseJson(text));
     throw new ServiceHttpError(
       service,
       response.status,
       parsed.success ? parsed.data : { detail: text || response.statusText, code: "upstream_error" },
     );
   }
+  return response;
+}
+
+/**
+ * Calls one service and returns its parsed answer. A 4xx throws ServiceHttpError with the
+ * service's own `{detail, code}` (and whatever else its error body says: a bulk action's
+ * `results`, an import's failing rows); no answer, a timeout or a 5xx throws
+ * ServiceUnavailableError; a 2xx that does not parse throws ServiceContractError.
+ */
+export async function callService<TSchema extends z.ZodType>(
+  service: ServiceName,
+  path: string,
+  context: ServiceContext,
+  { schema, ...options }: CallOptions<TSchema>,
+): Promise<z.output<TSchema>> {
+  const timeout = AbortSignal.timeout(SERVICE_TIMEOUT_MS);
+  const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
+  const response = await send(service, path, context, options, signal);
+  const json = parseJson(await response.text().catch(() => ""));
   if (schema === null) return undefined as z.output<TSchema>;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new ServiceContractError(service, parsed.error.message);
   }
   return parsed.data;
+}
+
+/**
+ * Calls one service for an answer that is not JSON (a CSV export, a PDF) and returns its 2xx
+ * Response, body unread, to be streamed on. Errors as callService's. The timeout covers the
+ * wait for the answer's headers only: a long download keeps streaming.
+ */
+export async function streamService(
+  service: ServiceName,
+  path: string,
+  context: ServiceContext,
+  options: RequestOptions = {},
+): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("timed out", "TimeoutError")),
+    SERVICE_TIMEOUT_MS,
+  );
+  const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
+  try {
+    return await send(service, path, context, options, signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function parseJson(text: string): unknown {

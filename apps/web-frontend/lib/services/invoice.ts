@@ -1,7 +1,6 @@
 import "server-only";
 import type { components, operations } from "@repo/api-types/invoice";
 import { z } from "zod";
-import { serviceUrl, SERVICE_TIMEOUT_MS } from "../env";
 import {
   INVOICE_STATUS_VALUES,
   PAYMENT_METHOD_VALUES,
@@ -15,13 +14,7 @@ import {
   type PaymentBody,
 } from "../invoices-query";
 import type { Conforms, Same } from "./contract";
-import {
-  errorBodySchema,
-  ServiceHttpError,
-  ServiceUnavailableError,
-  type ErrorBody,
-} from "./errors";
-import { callService, type ServiceContext } from "./http";
+import { callService, streamService, type ServiceContext } from "./http";
 import { pageSchema, type Page } from "./page";
 
 type Schemas = components["schemas"];
@@ -191,39 +184,6 @@ export type CustomerListQuery = NonNullable<
   operations["list_customers_api_v1_customers_get"]["parameters"]["query"]
 >;
 
-/**
- * Runs a call and, when the service answers 4xx, keeps every field of its error body: the
- * shared client keeps `{detail, code}` only, but a 409 `bulk_rejected` carries the per-row
- * results and a 409 `duplicate_tax_id` the existing customer, which the screens show.
- */
-async function keepingErrorBody<T>(
-  context: ServiceContext,
-  run: (context: ServiceContext) => Promise<T>,
-  extraHeaders: Record<string, string> = {},
-): Promise<T> {
-  let raw: unknown;
-  const base = context.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const capturing: typeof fetch = async (input, init) => {
-    const headers = { ...(init?.headers as Record<string, string> | undefined), ...extraHeaders };
-    const response = await base(input, { ...init, headers });
-    if (response.status >= 400 && response.status < 500) {
-      raw = await response
-        .clone()
-        .json()
-        .catch(() => undefined);
-    }
-    return response;
-  };
-  try {
-    return await run({ ...context, fetch: capturing });
-  } catch (error) {
-    if (error instanceof ServiceHttpError && raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
-      throw new ServiceHttpError(error.service, error.status, { ...raw, ...error.body } as ErrorBody);
-    }
-    throw error;
-  }
-}
-
 const path = (id: number) => `/api/v1/invoices/${id}`;
 
 export const invoiceService = {
@@ -270,20 +230,19 @@ export const invoiceService = {
     });
   },
 
-  /** All-or-nothing; a 409 `bulk_rejected` keeps its per-row `results` (see keepingErrorBody). */
+  /** All-or-nothing; a 409 `bulk_rejected` is thrown with its per-row `results` in the body. */
   bulk(body: BulkBody, context: ServiceContext): Promise<BulkResult> {
-    return keepingErrorBody(context, (ctx) =>
-      callService("invoice", "/api/v1/invoices/bulk", ctx, { method: "POST", body, schema: bulkResultSchema }),
-    );
+    return callService("invoice", "/api/v1/invoices/bulk", context, { method: "POST", body, schema: bulkResultSchema });
   },
 
   /** A payment (partial ones too); the same Idempotency-Key again records it once. */
   recordPayment(id: number, { idempotency_key, ...body }: PaymentBody, context: ServiceContext): Promise<Payment> {
-    return keepingErrorBody(
-      context,
-      (ctx) => callService("invoice", `${path(id)}/payments`, ctx, { method: "POST", body, schema: paymentSchema }),
-      idempotency_key ? { "Idempotency-Key": idempotency_key } : {},
-    );
+    return callService("invoice", `${path(id)}/payments`, context, {
+      method: "POST",
+      body,
+      headers: idempotency_key ? { "Idempotency-Key": idempotency_key } : {},
+      schema: paymentSchema,
+    });
   },
 
   creditNote(id: number, body: CreditNoteBody, context: ServiceContext): Promise<CreditNote> {
@@ -303,38 +262,8 @@ export const invoiceService = {
    * type and disposition). A 4xx throws ServiceHttpError with its `{detail, code}`; no answer or
    * a 5xx throws ServiceUnavailableError, as every other call.
    */
-  async pdf(id: number, context: ServiceContext): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/pdf" };
-    if (context.token) headers.authorization = `Bearer ${context.token}`;
-    const timeout = AbortSignal.timeout(SERVICE_TIMEOUT_MS);
-    const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await (context.fetch ?? fetch)(`${serviceUrl("invoice")}${path(id)}/pdf`, {
-        headers,
-        signal,
-        cache: "no-store",
-      });
-    } catch (error) {
-      throw new ServiceUnavailableError("invoice", error instanceof Error ? error.message : String(error));
-    }
-    if (response.status >= 500) throw new ServiceUnavailableError("invoice", `HTTP ${response.status}`);
-    if (response.status >= 400) {
-      const text = await response.text().catch(() => "");
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      const parsed = errorBodySchema.safeParse(body);
-      throw new ServiceHttpError(
-        "invoice",
-        response.status,
-        parsed.success ? parsed.data : { detail: text || response.statusText, code: "upstream_error" },
-      );
-    }
-    return response;
+  pdf(id: number, context: ServiceContext): Promise<Response> {
+    return streamService("invoice", `${path(id)}/pdf`, context, { headers: { accept: "application/pdf" } });
   },
 };
 
@@ -349,15 +278,15 @@ export const customerService = {
 
   /** 409 `duplicate_tax_id` keeps `existing_customer: {id, name}`. */
   create(body: CustomerCreateBody, context: ServiceContext): Promise<Customer> {
-    return keepingErrorBody(context, (ctx) =>
-      callService("invoice", "/api/v1/customers", ctx, { method: "POST", body, schema: customerSchema }),
-    );
+    return callService("invoice", "/api/v1/customers", context, { method: "POST", body, schema: customerSchema });
   },
 
   update(id: number, body: CustomerUpdateBody, context: ServiceContext): Promise<Customer> {
-    return keepingErrorBody(context, (ctx) =>
-      callService("invoice", `/api/v1/customers/${id}`, ctx, { method: "PATCH", body, schema: customerSchema }),
-    );
+    return callService("invoice", `/api/v1/customers/${id}`, context, {
+      method: "PATCH",
+      body,
+      schema: customerSchema,
+    });
   },
 
   /** 409 `customer_has_invoices` when it has any. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { components, operations } from "@repo/api-types/notification";
 import { z } from "zod";
-import { NOTIFICATION_STATUS_VALUES } from "@/app/(app)/notifications/notifications-query";
+import { NOTIFICATION_STATUS_VALUES } from "../notifications-query";
 import type { Conforms, Same } from "./contract";
 import { callService, type Query, type ServiceContext } from "./http";
 import { pageSchema, type Page } from "./page";

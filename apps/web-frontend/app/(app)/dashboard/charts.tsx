@@ -12,103 +12,79 @@ import {
 } from "recharts";
 
 /**
- * The dashboard's charts. Each has a text alternative (a visually hidden table) because a chart
- * alone says nothing to a screen reader.
+ * The dashboard's charts. Each stands beside a visible table holding the same figures, so the
+ * chart itself is hidden from assistive tech (`aria-hidden`) and has nothing focusable:
+ * Recharts' `accessibilityLayer` (on by default, it makes the chart a tab stop) is turned off.
+ * Bar lengths come from numbers; every figure a reader sees is a label formatted on the server.
  */
 
-export function AssetStatusChart({ data }: { data: { status: string; count: number }[] }) {
+export interface CountBar {
+  label: string;
+  count: number;
+}
+
+/** Counts as horizontal bars (one row per status, category or department). */
+export function CountChart({ bars, name, color = "#1d4ed8" }: { bars: CountBar[]; name: string; color?: string }) {
+  const height = Math.max(120, bars.length * 36 + 40);
   return (
-    <figure>
-      <div className="h-64" aria-hidden="true">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="status" interval={0} tick={{ fontSize: 11 }} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-            <Tooltip />
-            <Bar dataKey="count" name="Assets" fill="#1d4ed8" radius={[4, 4, 0, 0]} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
-      <table className="sr-only">
-        <caption>Assets by status</caption>
-        <tbody>
-          {data.map((row) => (
-            <tr key={row.status}>
-              <th scope="row">{row.status}</th>
-              <td>{row.count}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </figure>
+    <div style={{ height }} aria-hidden="true">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart
+          data={bars}
+          layout="vertical"
+          margin={{ top: 4, right: 16, bottom: 4, left: 4 }}
+          accessibilityLayer={false}
+        >
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
+          <YAxis type="category" dataKey="label" width={120} interval={0} tick={{ fontSize: 11 }} />
+          <Tooltip cursor={{ fill: "#f1f5f9" }} />
+          <Bar dataKey="count" name={name} fill={color} radius={[0, 4, 4, 0]} barSize={20} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
   );
 }
 
-interface Month {
+export interface MonthBar {
   month: string;
-  currency: string;
-  invoiced: string;
-  collected: string;
-  outstanding: string;
+  invoiced: number;
+  collected: number;
+  outstanding: number;
+  /** The amounts as shown to the reader (formatMoney), for the tooltip. */
+  labels: { invoiced: string; collected: string; outstanding: string };
 }
 
-export function InvoicingChart({ months }: { months: Month[] }) {
-  const currencies = [...new Set(months.map((row) => row.currency))].sort();
-  // One chart per currency would be noisy: show the currency with the most invoiced.
-  const totals = currencies.map((currency) => ({
-    currency,
-    invoiced: months
-      .filter((row) => row.currency === currency)
-      .reduce((sum, row) => sum + Number(row.invoiced), 0),
-  }));
-  const currency = totals.sort((a, b) => b.invoiced - a.invoiced)[0]?.currency;
-  if (!currency) return <p className="text-sm text-slate-600">No invoices yet.</p>;
-  const data = months
-    .filter((row) => row.currency === currency)
-    .map((row) => ({
-      month: row.month,
-      invoiced: Number(row.invoiced),
-      collected: Number(row.collected),
-    }));
+const MONTH_SERIES = [
+  { key: "invoiced", name: "Invoiced", fill: "#1d4ed8" },
+  { key: "collected", name: "Collected", fill: "#15803d" },
+  { key: "outstanding", name: "Outstanding", fill: "#b45309" },
+] as const;
+
+const compact = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
+
+/** One currency's invoiced, collected and outstanding amounts per month. */
+export function MonthChart({ months }: { months: MonthBar[] }) {
   return (
-    <figure>
-      <figcaption className="mb-2 text-xs text-slate-500">
-        In {currency}
-        {currencies.length > 1 ? ` (also invoiced in ${currencies.filter((c) => c !== currency).join(", ")})` : ""}
-      </figcaption>
-      <div className="h-64" aria-hidden="true">
-        <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="month" interval={0} tick={{ fontSize: 11 }} />
-            <YAxis tick={{ fontSize: 12 }} />
-            <Tooltip />
-            <Legend />
-            <Bar dataKey="invoiced" name="Invoiced" fill="#1d4ed8" radius={[4, 4, 0, 0]} />
-            <Bar dataKey="collected" name="Collected" fill="#15803d" radius={[4, 4, 0, 0]} />
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
-      <table className="sr-only">
-        <caption>Invoiced and collected per month, in {currency}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col">Invoiced</th>
-            <th scope="col">Collected</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((row) => (
-            <tr key={row.month}>
-              <th scope="row">{row.month}</th>
-              <td>{row.invoiced}</td>
-              <td>{row.collected}</td>
-            </tr>
+    <div className="h-64" aria-hidden="true">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={months} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="month" interval={0} tick={{ fontSize: 11 }} />
+          <YAxis tick={{ fontSize: 11 }} width={48} tickFormatter={(value: number) => compact.format(value)} />
+          <Tooltip
+            cursor={{ fill: "#f1f5f9" }}
+            formatter={(_value, name, item) => {
+              const series = MONTH_SERIES.find((entry) => entry.name === name);
+              return [series ? (item.payload as MonthBar).labels[series.key] : String(_value), name];
+            }}
+          />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+          {MONTH_SERIES.map((series) => (
+            <Bar key={series.key} dataKey={series.key} name={series.name} fill={series.fill} radius={[3, 3, 0, 0]} />
           ))}
-        </tbody>
-      </table>
-    </figure>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
   );
 }

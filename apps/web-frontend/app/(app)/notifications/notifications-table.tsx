@@ -19,7 +19,7 @@ import {
   NOTIFICATION_STATUS_LABELS,
   NOTIFICATION_STATUS_VALUES,
   notificationsViewSchema,
-} from "./notifications-query";
+} from "@/lib/notifications-query";
 import { NotificationStatusBadge } from "./status-badge";
 
 export const NOTIFICATION_COLUMN_IDS = [

@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@repo/ui";
-import { NOTIFICATION_STATUS_LABELS, type NotificationStatus } from "./notifications-query";
+import { NOTIFICATION_STATUS_LABELS, type NotificationStatus } from "@/lib/notifications-query";
 
 const TONES: Record<NotificationStatus, BadgeTone> = {
   pending: "info",

@@ -1,4 +1,4 @@
-import { notificationsQuerySchema } from "@/app/(app)/notifications/notifications-query";
+import { notificationsQuerySchema } from "@/lib/notifications-query";
 import { apiRoute } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
 import { notificationService } from "@/lib/services/notification";

@@ -9,7 +9,6 @@ import { assetService } from "@/lib/services/asset";
  * All or nothing: 200 with every row; a 409 `bulk_rejected` is passed on whole, with `results`
  * telling each failing row's status, code and reason (nothing was changed).
  */
-export const POST = apiRoute({ body: bulkBodySchema }, async ({ body, context }) => {
-  const outcome = await assetService.bulk(body, context);
-  return outcome.ok ? json(outcome.value, outcome.status) : json(outcome.body, outcome.status);
-});
+export const POST = apiRoute({ body: bulkBodySchema }, async ({ body, context }) =>
+  json(await assetService.bulk(body, context)),
+);

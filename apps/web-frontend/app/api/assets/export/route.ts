@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute } from "@/lib/api/handler";
 import { errorAnswer } from "@/lib/api/respond";
 import { assetsExportQuerySchema } from "@/lib/assets-query";
-import { assetService, passThroughError } from "@/lib/services/asset";
+import { assetService } from "@/lib/services/asset";
 
 /**
  * `GET /api/assets/export?<the list's filters>` or `?ids=3,5,8` (a selection): the asset
@@ -11,10 +11,6 @@ import { assetService, passThroughError } from "@/lib/services/asset";
  */
 export const GET = apiRoute({ query: assetsExportQuerySchema }, async ({ query, context }) => {
   const upstream = await assetService.exportCsv(query, context);
-  if (upstream.status >= 400) {
-    const { status, body } = await passThroughError(upstream);
-    return NextResponse.json(body, { status, headers: { "cache-control": "no-store" } });
-  }
   if (!upstream.body) {
     return errorAnswer(502, { detail: "The asset service sent an empty export", code: "bad_gateway" });
   }

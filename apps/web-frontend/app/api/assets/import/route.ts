@@ -43,6 +43,5 @@ export const POST = apiRoute({}, async ({ request, context }) => {
   } else {
     return invalidFile("Send the CSV as multipart/form-data (field file) or text/csv");
   }
-  const outcome = await assetService.importCsv(form, context);
-  return outcome.ok ? json(outcome.value, outcome.status) : json(outcome.body, outcome.status);
+  return json(await assetService.importCsv(form, context), 201);
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/api/handler";
 import { json } from "@/lib/api/respond";
-import { dashboardAssetsWithOwners } from "@/lib/compose/assets";
+import { dashboardAssetsWithOwners } from "@/lib/compose/dashboard";
 
 const querySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(50).default(10),
