@@ -14,6 +14,13 @@ export interface ListColumn {
   label: string;
 }
 
+/** The chooser's entries from a table's column definitions (their ids and header texts). */
+export function listColumns(columns: readonly { id?: string; header?: unknown }[]): ListColumn[] {
+  return columns
+    .filter((column): column is { id: string; header?: unknown } => typeof column.id === "string")
+    .map((column) => ({ id: column.id, label: typeof column.header === "string" ? column.header : column.id }));
+}
+
 /** URL parameters that are not part of a view: where in the list one is. */
 const POSITION = new Set(["offset", "limit", "cursor"]);
 

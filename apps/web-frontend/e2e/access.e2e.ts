@@ -64,8 +64,10 @@ describe("signing in as each role", () => {
       await page.getByLabel("Email").fill("admin@tb-erp.example");
       await page.getByLabel("Password").fill("not-the-password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByRole("alert").waitFor();
-      expect(await page.getByRole("alert").innerText()).toMatch(/invalid|wrong|incorrect/i);
+      // The form's own alert (Next's route announcer is an alert too).
+      const alert = page.getByRole("form", { name: "Sign in" }).getByRole("alert");
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(/invalid|wrong|incorrect/i);
       expect(new URL(page.url()).pathname).toBe("/login");
       await screenshot(page, "login-refused");
     } finally {
@@ -83,7 +85,7 @@ describe("signing in as each role", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL((url) => url.pathname === "/assets");
+      await page.waitForURL((url) => url.pathname === "/assets", { timeout: 30_000 });
       expect(new URL(page.url()).searchParams.get("status")).toBe("assigned");
     } finally {
       await context.close();

@@ -58,7 +58,7 @@ describe("an employee, an asset, and the asset back in stock when they leave", (
     const tag = `E2E-${RUN}`.toUpperCase();
     await manager.getByLabel("Name").fill(`Laptop for ${fullName}`);
     await manager.getByLabel("Asset tag").fill(tag);
-    await manager.getByLabel("Category").selectOption({ label: "Laptops" });
+    await manager.getByLabel("Category").selectOption({ label: "Laptops (LAP)" });
     await manager.getByLabel("Purchase date").fill("2026-11-02");
     await manager.getByLabel("Purchase cost").fill("1480.00");
     await manager.getByLabel("Currency").fill("EUR");

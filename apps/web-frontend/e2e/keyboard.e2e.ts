@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot, signIn } from "./support";
+import { eventually, launch, screenshot, signIn } from "./support";
 
 /** The command palette and saved views, used from the keyboard. */
 
@@ -24,9 +24,12 @@ describe("keyboard work", () => {
 
     await page.goto("/assets");
     await page.getByRole("heading", { level: 1, name: "Assets" }).waitFor();
-    await page.keyboard.press("Control+k");
-    const search = page.getByRole("combobox", { name: "Search everything" }).or(page.getByLabel("Search everything"));
-    await search.first().waitFor();
+    // Until the page is hydrated, the shortcut has no listener yet: press again until it opens.
+    const palette = page.getByPlaceholder(/Search assets, invoices/);
+    await eventually(async () => {
+      if (!(await palette.isVisible())) await page.keyboard.press("Control+k");
+      return palette.isVisible();
+    });
     await page.keyboard.type("LAP-0001");
     await page.getByRole("option", { name: /LAP-0001/ }).first().waitFor();
     await screenshot(page, "command-palette");

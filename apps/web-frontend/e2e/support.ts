@@ -38,7 +38,8 @@ export async function signIn(browser: Browser, role: string): Promise<{ context:
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 30_000 });
+  // The form goes to "/", which sends each role on to its start page.
+  await page.waitForURL((url) => !url.pathname.startsWith("/login") && url.pathname !== "/", { timeout: 30_000 });
   return { context, page };
 }
 

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { fetchCustomers, type Customer } from "@/lib/client/invoices-api";
 import { sortingOf, sortParam, useDebouncedParam, useRemote, useUrlQuery, visibilityOf } from "@/lib/client/use-url-query";
 import { customersUrlSchema } from "@/lib/invoices-query";
+import { ListViews, listColumns } from "@/components/list-views";
 
 const columns: ColumnDef<Customer>[] = [
   {
@@ -59,43 +60,46 @@ export function CustomersTable() {
   const [search, setSearch] = useDebouncedParam(query.q, (q) => navigate({ q, offset: undefined }));
   const pageIndex = Math.floor(query.offset / query.limit);
   return (
-    <DataTable<Customer>
-      caption="Customers"
-      columns={columns}
-      data={data?.items ?? []}
-      total={data?.total ?? 0}
-      pageIndex={pageIndex}
-      pageSize={query.limit}
-      getRowId={(row) => String(row.id)}
-      loading={loading}
-      sorting={sortingOf(query.sort)}
-      onSortingChange={(next) => navigate({ sort: sortParam(next), offset: undefined })}
-      onPageChange={(index) => navigate({ offset: index * query.limit })}
-      columnVisibility={visibilityOf(shown, COLUMN_IDS)}
-      error={
-        failure
-          ? {
-              message: failure.message,
-              code: failure.code,
-              action: (
-                <Button variant="secondary" size="sm" onClick={reload}>
-                  Try again
-                </Button>
-              ),
-            }
-          : null
-      }
-      empty={<EmptyState title={query.q ? "No customers match" : "No customers yet"} />}
-      toolbar={
-        <Field
-          label="Search"
-          type="search"
-          placeholder="Name, email or tax id"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-          className="w-72"
-        />
-      }
-    />
+    <div className="flex flex-col gap-3">
+      <ListViews resource="customers" columns={listColumns(columns)} />
+      <DataTable<Customer>
+        caption="Customers"
+        columns={columns}
+        data={data?.items ?? []}
+        total={data?.total ?? 0}
+        pageIndex={pageIndex}
+        pageSize={query.limit}
+        getRowId={(row) => String(row.id)}
+        loading={loading}
+        sorting={sortingOf(query.sort)}
+        onSortingChange={(next) => navigate({ sort: sortParam(next), offset: undefined })}
+        onPageChange={(index) => navigate({ offset: index * query.limit })}
+        columnVisibility={visibilityOf(shown, COLUMN_IDS)}
+        error={
+          failure
+            ? {
+                message: failure.message,
+                code: failure.code,
+                action: (
+                  <Button variant="secondary" size="sm" onClick={reload}>
+                    Try again
+                  </Button>
+                ),
+              }
+            : null
+        }
+        empty={<EmptyState title={query.q ? "No customers match" : "No customers yet"} />}
+        toolbar={
+          <Field
+            label="Search"
+            type="search"
+            placeholder="Name, email or tax id"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            className="w-72"
+          />
+        }
+      />
+    </div>
   );
 }

@@ -35,6 +35,7 @@ import {
 import { Combobox, type ComboOption } from "./combobox";
 import { searchCustomerOptions, searchEmployeeOptions } from "./pickers";
 import { InvoiceStatusBadge } from "./status-badge";
+import { ListViews, listColumns } from "@/components/list-views";
 
 type Mode = "all" | "mine";
 
@@ -448,6 +449,7 @@ export function InvoicesTable({
         </div>
       ) : null}
 
+      {employeeId ? null : <ListViews resource="invoices" columns={listColumns(columns)} />}
       <DataTable<InvoiceRow>
         caption={mode === "all" ? "Invoices" : "My invoices"}
         columns={columns}

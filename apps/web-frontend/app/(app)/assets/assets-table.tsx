@@ -47,6 +47,7 @@ import { BulkActions } from "@/components/assets/bulk-actions";
 import { EmployeePicker } from "@/components/assets/employee-picker";
 import { StatusBadge } from "@/components/assets/status-badge";
 import { useCategories } from "@/components/assets/use-categories";
+import { ListViews, listColumns } from "@/components/list-views";
 
 function buildColumns(categoryName: (id: number) => string): ColumnDef<AssetRow>[] {
   return [
@@ -307,6 +308,7 @@ export function AssetsTable({ canManage }: { canManage: boolean }) {
         )}
       </div>
 
+      <ListViews resource="assets" columns={listColumns(columns)} />
       <DataTable<AssetRow>
         caption="Assets"
         columns={columns}

@@ -37,6 +37,7 @@ import {
 import type { EmployeesBulkResult } from "@/lib/services/employee";
 import type { Page } from "@/lib/services/page";
 import { formatDate } from "@/lib/format";
+import { ListViews, listColumns } from "@/components/list-views";
 
 export const EMPLOYEE_COLUMN_IDS = [
   "last_name",
@@ -201,6 +202,7 @@ export function EmployeesTable({ canManage }: { canManage: boolean }) {
           </Button>
         </div>
       ) : null}
+      <ListViews resource="employees" columns={listColumns(columns)} />
       <DataTable<EmployeeRow>
         caption="Employees"
         columns={columns}

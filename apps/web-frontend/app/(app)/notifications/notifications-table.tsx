@@ -21,6 +21,7 @@ import {
   notificationsViewSchema,
 } from "@/lib/notifications-query";
 import { NotificationStatusBadge } from "./status-badge";
+import { ListViews, listColumns } from "@/components/list-views";
 
 export const NOTIFICATION_COLUMN_IDS = [
   "id",
@@ -109,62 +110,65 @@ export function NotificationsTable() {
   );
   const pageSize = query.limit;
   return (
-    <DataTable<Notification>
-      caption="Notifications"
-      columns={columns}
-      data={remote.data?.items ?? []}
-      total={remote.data?.total ?? 0}
-      pageIndex={Math.floor(query.offset / pageSize)}
-      pageSize={pageSize}
-      getRowId={(row) => String(row.id)}
-      loading={remote.loading}
-      sorting={sortingOf(query.sort ?? "-id")}
-      onSortingChange={(next) => navigate({ sort: sortParam(next), offset: undefined })}
-      onPageChange={(index) => navigate({ offset: index * pageSize })}
-      columnVisibility={visibilityOf(shownColumns, NOTIFICATION_COLUMN_IDS)}
-      error={
-        remote.failure
-          ? {
-              message: remote.failure.message,
-              code: remote.failure.code,
-              action: (
-                <Button variant="secondary" size="sm" onClick={remote.reload}>
-                  Try again
-                </Button>
-              ),
-            }
-          : null
-      }
-      empty={
-        <EmptyState
-          title="No notifications match"
-          description={query.status || query.invoice_id ? "Change or clear the filters." : "Receipts appear here once invoices are paid."}
-        />
-      }
-      toolbar={
-        <>
-          <SelectField
-            label="Status"
-            value={query.status ?? ""}
-            onChange={(event) => navigate({ status: event.target.value, offset: undefined })}
-          >
-            <option value="">All statuses</option>
-            {NOTIFICATION_STATUS_VALUES.map((status) => (
-              <option key={status} value={status}>
-                {NOTIFICATION_STATUS_LABELS[status]}
-              </option>
-            ))}
-          </SelectField>
-          <Field
-            label="Invoice id"
-            inputMode="numeric"
-            pattern="[0-9]*"
-            value={invoice}
-            onChange={(event) => setInvoice(event.target.value)}
-            className="w-36"
+    <div className="flex flex-col gap-3">
+      <ListViews resource="notifications" columns={listColumns(columns)} />
+      <DataTable<Notification>
+        caption="Notifications"
+        columns={columns}
+        data={remote.data?.items ?? []}
+        total={remote.data?.total ?? 0}
+        pageIndex={Math.floor(query.offset / pageSize)}
+        pageSize={pageSize}
+        getRowId={(row) => String(row.id)}
+        loading={remote.loading}
+        sorting={sortingOf(query.sort ?? "-id")}
+        onSortingChange={(next) => navigate({ sort: sortParam(next), offset: undefined })}
+        onPageChange={(index) => navigate({ offset: index * pageSize })}
+        columnVisibility={visibilityOf(shownColumns, NOTIFICATION_COLUMN_IDS)}
+        error={
+          remote.failure
+            ? {
+                message: remote.failure.message,
+                code: remote.failure.code,
+                action: (
+                  <Button variant="secondary" size="sm" onClick={remote.reload}>
+                    Try again
+                  </Button>
+                ),
+              }
+            : null
+        }
+        empty={
+          <EmptyState
+            title="No notifications match"
+            description={query.status || query.invoice_id ? "Change or clear the filters." : "Receipts appear here once invoices are paid."}
           />
-        </>
-      }
-    />
+        }
+        toolbar={
+          <>
+            <SelectField
+              label="Status"
+              value={query.status ?? ""}
+              onChange={(event) => navigate({ status: event.target.value, offset: undefined })}
+            >
+              <option value="">All statuses</option>
+              {NOTIFICATION_STATUS_VALUES.map((status) => (
+                <option key={status} value={status}>
+                  {NOTIFICATION_STATUS_LABELS[status]}
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              label="Invoice id"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              value={invoice}
+              onChange={(event) => setInvoice(event.target.value)}
+              className="w-36"
+            />
+          </>
+        }
+      />
+    </div>
   );
 }
