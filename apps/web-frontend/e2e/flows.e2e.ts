@@ -70,8 +70,9 @@ describe("an employee, an asset, and the asset back in stock when they leave", (
     const dialog = manager.getByRole("dialog");
     // Hired a moment ago, and already assignable: the employee event reached the asset service.
     await eventually(async () => {
-      await dialog.getByLabel("Employee").fill("");
-      await dialog.getByLabel("Employee").fill(lastName);
+      const box = dialog.getByRole("searchbox", { name: "Employee" });
+      await box.fill("");
+      await box.fill(lastName);
       return dialog
         .getByRole("button", { name: new RegExp(lastName) })
         .first()

@@ -35,7 +35,7 @@ describe("keyboard work", () => {
     await screenshot(page, "command-palette");
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/assets\/\d+$/);
-    expect(await page.getByRole("heading", { level: 1 }).first().innerText()).toMatch(/LAP-0001|Laptop/i);
+    expect(await page.getByRole("main").innerText()).toContain("LAP-0001");
 
     // Save the in-maintenance filter, sorted by cost, as a named view; open it again later.
     await page.goto("/assets?status=in_maintenance&sort=-purchase_cost");

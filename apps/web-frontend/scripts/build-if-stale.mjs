@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const app = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const root = resolve(app, "../..");
-const SKIP = new Set(["node_modules", ".next", "test-results", ".turbo", "coverage"]);
+// Not part of the build: the tests, and what builds and tests write.
+const SKIP = new Set(["node_modules", ".next", "test-results", ".turbo", "coverage", "e2e", "test"]);
 
 function newest(path) {
   let stat;
