@@ -43,8 +43,8 @@ export function DepreciationSchedule({ schedule, bookValueToday }: { schedule: S
               <YAxis tick={{ fontSize: 11 }} width={80} tickFormatter={(value: number) => money(value)} />
               <Tooltip formatter={(value) => money(Number(value))} />
               <Legend />
-              <Area type="stepAfter" dataKey="book_value" name="Book value" stroke="#1d4ed8" fill="#bfdbfe" />
-              <Area type="stepAfter" dataKey="accumulated" name="Accumulated depreciation" stroke="#b45309" fill="#fde68a" fillOpacity={0.4} />
+              <Area isAnimationActive={false} type="stepAfter" dataKey="book_value" name="Book value" stroke="#1d4ed8" fill="#bfdbfe" />
+              <Area isAnimationActive={false} type="stepAfter" dataKey="accumulated" name="Accumulated depreciation" stroke="#b45309" fill="#fde68a" fillOpacity={0.4} />
             </AreaChart>
           </ResponsiveContainer>
         </div>

@@ -19,7 +19,7 @@ export function AgingChart({ bars, currency }: { bars: AgingBar[]; currency: str
           <XAxis dataKey="bucket" interval={0} tick={{ fontSize: 11 }} />
           <YAxis tick={{ fontSize: 11 }} width={70} />
           <Tooltip formatter={(_value, _name, item) => [(item.payload as AgingBar).label, currency]} />
-          <Bar dataKey="value" name={currency} fill="#1d4ed8" radius={[4, 4, 0, 0]} />
+          <Bar isAnimationActive={false} dataKey="value" name={currency} fill="#1d4ed8" radius={[4, 4, 0, 0]} />
         </BarChart>
       </ResponsiveContainer>
     </div>

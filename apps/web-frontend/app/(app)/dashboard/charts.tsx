@@ -39,7 +39,7 @@ export function CountChart({ bars, name, color = "#1d4ed8" }: { bars: CountBar[]
           <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11 }} />
           <YAxis type="category" dataKey="label" width={120} interval={0} tick={{ fontSize: 11 }} />
           <Tooltip cursor={{ fill: "#f1f5f9" }} />
-          <Bar dataKey="count" name={name} fill={color} radius={[0, 4, 4, 0]} barSize={20} />
+          <Bar isAnimationActive={false} dataKey="count" name={name} fill={color} radius={[0, 4, 4, 0]} barSize={20} />
         </BarChart>
       </ResponsiveContainer>
     </div>
@@ -81,7 +81,7 @@ export function MonthChart({ months }: { months: MonthBar[] }) {
           />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {MONTH_SERIES.map((series) => (
-            <Bar key={series.key} dataKey={series.key} name={series.name} fill={series.fill} radius={[3, 3, 0, 0]} />
+            <Bar key={series.key} isAnimationActive={false} dataKey={series.key} name={series.name} fill={series.fill} radius={[3, 3, 0, 0]} />
           ))}
         </BarChart>
       </ResponsiveContainer>
