@@ -1,5 +1,7 @@
 import "server-only";
+import type { components } from "@repo/api-types/employee";
 import { z } from "zod";
+import type { Conforms } from "./contract";
 import { callService, type ServiceContext } from "./http";
 import { pageSchema, type Page } from "./page";
 
@@ -32,6 +34,8 @@ export const savedViewSchema = z.object({
   columns: z.array(z.string()).nullable(),
 });
 export type SavedView = z.infer<typeof savedViewSchema>;
+true satisfies Conforms<SavedView, components["schemas"]["SavedViewPublic"]>;
+true satisfies Conforms<ViewInput, components["schemas"]["SavedViewCreate"]>;
 
 const viewPageSchema = pageSchema(savedViewSchema);
 
