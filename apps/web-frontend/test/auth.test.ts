@@ -132,3 +132,17 @@ describe("signing in with the employee service", () => {
     expect(await readSession({ getAll: () => [{ name: COOKIE, value: forged }] })).toBeNull();
   });
 });
+
+describe("Secure cookies", () => {
+  it("are Secure over https, not over plain http, and in production when no URL is set", async () => {
+    const { secureCookies, sessionCookie } = await import("@/lib/auth/cookies");
+    expect(secureCookies({ AUTH_URL: "https://erp.example.com", NODE_ENV: "production" })).toBe(true);
+    expect(secureCookies({ NEXTAUTH_URL: "https://erp.example.com" })).toBe(true);
+    // `tberp.py up` serves a production build on http://127.0.0.1:3000: sign-in must still work.
+    expect(secureCookies({ AUTH_URL: "http://127.0.0.1:3000", NODE_ENV: "production" })).toBe(false);
+    expect(secureCookies({ NODE_ENV: "production" })).toBe(true);
+    expect(secureCookies({ NODE_ENV: "development" })).toBe(false);
+    expect(sessionCookie(true).name).toBe("__Secure-next-auth.session-token");
+    expect(sessionCookie(false).options.secure).toBe(false);
+  });
+});

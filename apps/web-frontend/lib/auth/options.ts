@@ -3,11 +3,11 @@ import type { NextAuthOptions, Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { appUrl, authSecret, isProduction } from "../env";
+import { appUrl, authSecret } from "../env";
 import { employeeService } from "../services/employee";
 import { describeError, ServiceHttpError, ServiceUnavailableError } from "../services/errors";
 import type { ServiceContext } from "../services/http";
-import { sessionCookie } from "./cookies";
+import { secureCookies, sessionCookie } from "./cookies";
 import { isTokenExpired } from "./token";
 
 /** The session cookie lives a working day; the service token inside it usually expires sooner. */
@@ -99,8 +99,8 @@ export function authOptions(): NextAuthOptions {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
-    useSecureCookies: isProduction,
-    cookies: { sessionToken: sessionCookie(isProduction) },
+    useSecureCookies: secureCookies(),
+    cookies: { sessionToken: sessionCookie(secureCookies()) },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({

@@ -133,7 +133,10 @@ def check(stack: DevStack) -> int:
     with httpx.Client(timeout=10.0) as client:
         for running in stack.servers:
             docs = running.service.docs_path
-            for path in ("/health", running.service.ready_path, *([docs] if docs else [])):
+            paths = dict.fromkeys(  # each once, in order (the web app's health is its readiness)
+                (running.service.health_path, running.service.ready_path, *([docs] if docs else []))
+            )
+            for path in paths:
                 response = client.get(running.url + path)
                 verify(
                     f"GET {running.url}{path}",

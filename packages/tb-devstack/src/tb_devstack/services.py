@@ -27,6 +27,7 @@ class Service:
     own_url_variables: tuple[str, ...] = ()
     # A second process beside the server: the outbox relay and the event consumers.
     worker: tuple[str, ...] | None = None
+    health_path: str = "/health"
     ready_path: str = "/ready"
     docs_path: str | None = "/docs"
     login_path: str | None = None  # where the smoke check proves that a demo login works
@@ -125,6 +126,7 @@ WEB_FRONTEND = Service(
         "{host}",
     ),
     own_url_variables=("AUTH_URL",),
+    health_path="/api/health",
     ready_path="/api/health",
     docs_path=None,
     web_check_paths=("/api/dashboard/assets-with-owners", "/api/assets?limit=5"),
