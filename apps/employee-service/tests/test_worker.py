@@ -135,7 +135,7 @@ async def test_the_worker_relays_events_clears_the_cache_and_stops_on_sigterm(
         assert len(applied) == 1
 
         worker.send_signal(signal.SIGTERM)
-        _, errors = await asyncio.wait_for(worker.communicate(), timeout=10)
+        _, errors = await asyncio.wait_for(worker.communicate(), timeout=30)  # a loaded CI machine
     finally:
         if worker.returncode is None:
             worker.kill()

@@ -46,7 +46,7 @@ CONSUMER = "test.applier"
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], *, within: float = 5.0, every: float = 0.01
+    check: Callable[[], Awaitable[bool]], *, within: float = 20.0, every: float = 0.01
 ) -> float:
     """Wait until ``check()`` is true; returns the seconds it took (fails after ``within`` seconds)."""
     started = time.perf_counter()
