@@ -62,7 +62,9 @@ class TokenFactory:
         employee_id: int | None = None,
         sub: str | None = None,
         email: str = "someone@tb-erp.test",
-        lifetime: timedelta = timedelta(minutes=10),
+        # Longer than any test session: module-scoped tokens outlive a suite that runs 15 minutes
+        # on a loaded machine (expiry itself is tested with an explicit lifetime).
+        lifetime: timedelta = timedelta(hours=3),
         **overrides: Any,
     ) -> dict[str, Any]:
         now = datetime.now(UTC)
