@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,7 +8,13 @@ export const metadata: Metadata = {
   description: "Asset management, invoicing and HR",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Every page is rendered per request (never prerendered at build time): the proxy's
+ * Content-Security-Policy allows only scripts carrying that request's nonce, which Next.js adds
+ * while rendering — a page built ahead of time would have scripts without it.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">{children}</body>

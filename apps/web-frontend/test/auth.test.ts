@@ -2,7 +2,9 @@ import { decode, encode, type JWT } from "next-auth/jwt";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { sessionCookie } from "@/lib/auth/cookies";
 import { authOptions, authorizeWithEmployeeService } from "@/lib/auth/options";
+import { SIGN_IN_FAILED, signInErrorMessage } from "@/lib/auth/sign-in-error";
 import { readSession } from "@/lib/auth/token";
+import { parseRetryAfter } from "@/lib/services/errors";
 import { EMPLOYEE, fakeServices } from "./support/fake-services";
 import { AuthHandler, type InternalCookie } from "./support/next-auth-core";
 
@@ -125,6 +127,64 @@ describe("signing in with the employee service", () => {
     const answer = await signIn(services.fetch);
     expect(answer.redirect).toContain(`error=${encodeURIComponent("Invalid email or password")}`);
     expect(answer.cookies.find((cookie) => cookie.name === COOKIE)).toBeUndefined();
+  });
+
+  it("tells a rate-limited user how long to wait, from the service's Retry-After", async () => {
+    const limited = (retryAfter?: string) =>
+      fakeServices({
+        [`POST ${EMPLOYEE}/api/v1/auth/login`]: {
+          status: 429,
+          json: { detail: "Too many failed logins for this email; try again in a minute", code: "too_many_requests" },
+          headers: retryAfter === undefined ? {} : { "retry-after": retryAfter },
+        },
+      }).fetch;
+    const attempt = (retryAfter?: string) =>
+      authorizeWithEmployeeService({ email: "a@b.c", password: "bad" }, { fetch: limited(retryAfter) });
+
+    await expect(attempt("42")).rejects.toThrow(
+      "Too many failed sign-ins for this email. Wait 42 seconds before trying again.",
+    );
+    await expect(attempt("1")).rejects.toThrow("Wait 1 second before");
+    await expect(attempt("61")).rejects.toThrow("Wait 61 seconds before");
+    await expect(attempt("150")).rejects.toThrow("Wait 3 minutes before");
+    // Without a (readable) Retry-After the service's own sentence says it.
+    await expect(attempt()).rejects.toThrow("Too many failed logins for this email; try again in a minute");
+    await expect(attempt("soon")).rejects.toThrow("Too many failed logins for this email; try again in a minute");
+  });
+
+  it("hands the rate limit's message to the login form through next-auth, and the form shows it", async () => {
+    const services = fakeServices({
+      [`POST ${EMPLOYEE}/api/v1/auth/login`]: {
+        status: 429,
+        json: { detail: "Too many failed logins for this email; try again in a minute", code: "too_many_requests" },
+        headers: { "retry-after": "37" },
+      },
+    });
+    const answer = await signIn(services.fetch);
+    const message = "Too many failed sign-ins for this email. Wait 37 seconds before trying again.";
+    expect(answer.status).toBe(401);
+    // signIn({redirect: false}) reads `error` from this URL: it is what the form gets as result.error.
+    const error = new URL(answer.redirect ?? "", "http://localhost:3000").searchParams.get("error");
+    expect(error).toBe(message);
+    expect(signInErrorMessage(error)).toBe(message);
+    expect(answer.cookies.find((cookie) => cookie.name === COOKIE)).toBeUndefined();
+  });
+
+  it("shows next-auth's own codes as a generic failure, never as a code", () => {
+    expect(signInErrorMessage("CredentialsSignin")).toBe(SIGN_IN_FAILED);
+    expect(signInErrorMessage(undefined)).toBe(SIGN_IN_FAILED);
+    expect(signInErrorMessage(null)).toBe(SIGN_IN_FAILED);
+    expect(signInErrorMessage("Configuration")).toBe(SIGN_IN_FAILED);
+    expect(signInErrorMessage("Invalid email or password")).toBe("Invalid email or password");
+  });
+
+  it("reads Retry-After as seconds or as an HTTP date", () => {
+    const now = Date.parse("2026-11-30T09:00:00Z");
+    expect(parseRetryAfter("120", now)).toBe(120);
+    expect(parseRetryAfter("Mon, 30 Nov 2026 09:00:45 GMT", now)).toBe(45);
+    expect(parseRetryAfter("Mon, 30 Nov 2026 08:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter(null, now)).toBeNull();
+    expect(parseRetryAfter("later", now)).toBeNull();
   });
 
   it("reads no session from a cookie sealed with another secret", async () => {

@@ -1,3 +1,5 @@
+import { servedOverHttps } from "../security-headers";
+
 /**
  * Whether cookies are `Secure`: when the app is reached over https (its AUTH_URL, or NEXTAUTH_URL),
  * or — with neither set — in production. next-auth's own rule, extended to AUTH_URL: a production
@@ -5,9 +7,8 @@
  * must still be able to sign people in, and behind https the cookies are always Secure.
  */
 export function secureCookies(env: Record<string, string | undefined> = process.env): boolean {
-  const url = (env.AUTH_URL || env.NEXTAUTH_URL || "").trim();
-  if (url) return url.startsWith("https://");
-  return env.NODE_ENV === "production";
+  // The same rule decides HSTS (lib/security-headers.ts).
+  return servedOverHttps(env);
 }
 
 /**

@@ -5,9 +5,9 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { appUrl, authSecret } from "../env";
 import { employeeService } from "../services/employee";
-import { describeError, ServiceHttpError, ServiceUnavailableError } from "../services/errors";
 import type { ServiceContext } from "../services/http";
 import { secureCookies, sessionCookie } from "./cookies";
+import { loginRefusalMessage } from "./login-errors";
 import { isTokenExpired } from "./token";
 
 /** The session cookie lives a working day; the service token inside it usually expires sooner. */
@@ -21,8 +21,9 @@ const credentialsSchema = z.object({
 });
 
 /**
- * Signs in with the employee service. A refusal throws the service's own message ("Invalid email
- * or password", the rate limit's message), which next-auth hands to the login form as `error`.
+ * Signs in with the employee service. A refusal throws the message the login form shows (the
+ * service's "Invalid email or password"; after too many failures, how long to wait), which
+ * next-auth hands to the form as `error` (`?error=`, or `signIn()`'s `result.error`).
  */
 export async function authorizeWithEmployeeService(
   credentials: Record<string, string> | undefined,
@@ -43,10 +44,8 @@ export async function authorizeWithEmployeeService(
       accessTokenExpires: Date.now() + answer.expires_in * 1000 - TOKEN_EXPIRY_MARGIN_MS,
     };
   } catch (error) {
-    if (error instanceof ServiceHttpError) throw new Error(describeError(error.body));
-    if (error instanceof ServiceUnavailableError) {
-      throw new Error("Sign-in is unavailable right now; try again in a moment");
-    }
+    const message = loginRefusalMessage(error);
+    if (message !== null) throw new Error(message);
     throw error;
   }
 }

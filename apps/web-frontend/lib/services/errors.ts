@@ -21,12 +21,16 @@ export const errorBodySchema = z.looseObject({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** A service answered 4xx: its status and its own `{detail, code}`, passed on as they are. */
+/**
+ * A service answered 4xx: its status and its own `{detail, code}`, passed on as they are, and
+ * its `Retry-After` in seconds when it sent one (a 429: how long until it accepts again).
+ */
 export class ServiceHttpError extends Error {
   constructor(
     readonly service: ServiceName,
     readonly status: number,
     readonly body: ErrorBody,
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(`${service} service answered ${status}: ${body.code}`);
     this.name = "ServiceHttpError";
@@ -98,4 +102,17 @@ export function toErrorAnswer(error: ServiceError): { status: number; body: Erro
 export function describeError(body: ErrorBody): string {
   if (typeof body.detail === "string") return body.detail;
   return body.detail.map((issue) => `${issue.field}: ${issue.msg}`).join("; ");
+}
+
+/**
+ * A `Retry-After` header in seconds from now: delay-seconds or an HTTP date (RFC 9110 §10.2.3);
+ * null when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === "") return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
 }

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { serviceUrl, SERVICE_TIMEOUT_MS, type ServiceName } from "../env";
 import {
   errorBodySchema,
+  parseRetryAfter,
   ServiceContractError,
   ServiceHttpError,
   ServiceUnavailableError,
@@ -96,6 +97,7 @@ async function send(
       service,
       response.status,
       parsed.success ? parsed.data : { detail: text || response.statusText, code: "upstream_error" },
+      parseRetryAfter(response.headers.get("retry-after")),
     );
   }
   return response;

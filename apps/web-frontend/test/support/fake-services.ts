@@ -12,7 +12,7 @@ export interface RecordedCall {
 }
 
 type Answer =
-  | { status?: number; json?: unknown; text?: string }
+  | { status?: number; json?: unknown; text?: string; headers?: Record<string, string> }
   | { networkError: string }
   | ((call: RecordedCall) => Answer | Promise<Answer>);
 
@@ -45,7 +45,7 @@ export function fakeServices(routes: Record<string, Answer>) {
     const body = status === 204 || status === 304 ? null : (answer.text ?? JSON.stringify(answer.json ?? null));
     return new Response(body, {
       status,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...answer.headers },
     });
   };
   return {

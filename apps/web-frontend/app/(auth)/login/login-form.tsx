@@ -2,6 +2,7 @@
 
 import { Button, Field } from "@repo/ui";
 import { signIn } from "next-auth/react";
+import { SIGN_IN_UNAVAILABLE, signInErrorMessage } from "@/lib/auth/sign-in-error";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 
@@ -29,19 +30,15 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string | undefined }) 
     try {
       const result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error) {
-        // The employee service's own message ("Invalid email or password", the rate limit's).
-        setError(
-          !result || result.error === "CredentialsSignin"
-            ? "Sign-in failed; try again"
-            : result.error,
-        );
+        // Our message ("Invalid email or password"; after too many failures, how long to wait).
+        setError(signInErrorMessage(result?.error));
         emailRef.current?.focus();
         return;
       }
       router.replace(callbackUrl ?? "/");
       router.refresh();
     } catch {
-      setError("Sign-in is unavailable right now; try again in a moment");
+      setError(SIGN_IN_UNAVAILABLE);
     } finally {
       setPending(false);
     }
