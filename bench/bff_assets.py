@@ -34,7 +34,7 @@ AUTOCANNON = ROOT / "node_modules" / "autocannon" / "autocannon.js"
 
 
 def start_erp() -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    process = subprocess.Popen(  # noqa: S603 (our own module)
+    process = subprocess.Popen(
         [sys.executable, "-m", "tb_devstack.ephemeral"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
@@ -47,7 +47,9 @@ def start_erp() -> tuple[subprocess.Popen[str], dict[str, Any]]:
         if line.startswith("{"):
             return process, json.loads(line)
     process.wait()
-    raise SystemExit(f"the ERP did not start (exit code {process.returncode}); BENCH_VERBOSE=1 shows why")
+    raise SystemExit(
+        f"the ERP did not start (exit code {process.returncode}); BENCH_VERBOSE=1 shows why"
+    )
 
 
 def stop_erp(process: subprocess.Popen[str]) -> None:

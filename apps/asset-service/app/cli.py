@@ -5,6 +5,7 @@ from pathlib import Path
 
 from tb_platform.cli import (
     ServiceCLI,
+    audit_verify_command,
     seed_demo_command,
     sync_employees_command,
     worker_command,
@@ -21,6 +22,7 @@ cli = ServiceCLI(
     alembic_dir=ALEMBIC_DIR,
     settings=get_settings,
     commands=[
+        audit_verify_command("asset_service.db.events:AUDIT"),
         seed_demo_command("asset_service.services.demo:seed_demo"),
         sync_employees_command("asset_service.db.events:EMPLOYEES"),
         worker_command("asset_service.worker:WORKER"),

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
+from tb_platform.audit import AuditTrail
 from tb_platform.employee_directory import EmployeeDirectory
 
 from .api.v1 import api_router
 from .core.config import AssetSettings, get_settings
-from .db.events import EMPLOYEES
+from .db.events import AUDIT, EMPLOYEES
 from .worker import WORKER
 
 
@@ -23,6 +24,7 @@ def create_app(settings: AssetSettings | None = None) -> FastAPI:
         description="Assets, categories, assignment, maintenance logs and depreciation schedules.",
         routers=[api_router],
         worker=WORKER,
+        audit=AuditTrail(AUDIT, readers=frozenset({"admin"})),
     )
     # One HTTP client to the employee service for the whole process, closed on shutdown.
     directory = EmployeeDirectory(EMPLOYEES, settings)

@@ -5,7 +5,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tb_platform.cli import Command, ServiceCLI, seed_demo_command, worker_command
+from tb_platform.cli import (
+    Command,
+    ServiceCLI,
+    audit_verify_command,
+    seed_demo_command,
+    worker_command,
+)
 from tb_platform.settings import ServiceSettings
 
 from .core.config import DashboardSettings, get_settings
@@ -37,6 +43,7 @@ cli = ServiceCLI(
     alembic_dir=ALEMBIC_DIR,
     settings=get_settings,
     commands=[
+        audit_verify_command("dashboard_service.db.events:AUDIT"),
         worker_command("dashboard_service.worker:WORKER"),
         Command(
             name="rebuild",

@@ -3,10 +3,12 @@
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
+from tb_platform.audit import AuditTrail
 
 from .api.v1 import api_router
 from .core.cache import cache_for, use_cache
 from .core.config import DashboardSettings, get_settings
+from .db.events import AUDIT
 from .worker import WORKER
 
 
@@ -19,6 +21,7 @@ def create_app(settings: DashboardSettings | None = None) -> FastAPI:
         " the other services' events.",
         routers=[api_router],
         worker=WORKER,
+        audit=AuditTrail(AUDIT, readers=frozenset({"admin"})),
     )
     app.state.cache = cache_for(settings)
     # Handlers running in this process (a dead letter replayed over HTTP) drop the same key.

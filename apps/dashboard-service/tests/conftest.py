@@ -53,6 +53,7 @@ def settings(database_url: str) -> DashboardSettings:
         redis_url=REDIS_URL,
         cache_namespace=f"tb-test:dashboard:{RUN}",
         cache_ttl_seconds=30,
+        token_version_prefix=f"tb-test:dashboard:{RUN}:token-version",
     )
 
 

@@ -4,7 +4,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
-from tb_platform.cli import Command, ServiceCLI, worker_command
+from tb_platform.cli import Command, ServiceCLI, audit_verify_command, worker_command
 from tb_platform.settings import ServiceSettings
 
 from .core.config import EmployeeSettings, get_settings
@@ -37,6 +37,7 @@ cli = ServiceCLI(
     alembic_dir=ALEMBIC_DIR,
     settings=get_settings,
     commands=[
+        audit_verify_command("employee_service.db.events:AUDIT"),
         worker_command("employee_service.worker:WORKER"),
         Command(
             name="create-admin",

@@ -6,11 +6,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
+from tb_platform.audit import AuditTrail
 
 from .api.v1 import api_router
 from .core.cache import employee_cache
 from .core.config import EmployeeSettings, get_settings
+from .db.events import AUDIT
 from .services.employee_cache import use_cache_in_handlers
+from .services.token_versions import database_source
 from .worker import WORKER
 
 
@@ -22,10 +25,14 @@ def create_app(settings: EmployeeSettings | None = None) -> FastAPI:
         description="Employees, departments, roles, attendance and the login identity.",
         routers=[api_router],
         worker=WORKER,
+        audit=AuditTrail(AUDIT, readers=frozenset({"admin", "hr_manager"})),
     )
     app.state.cache = employee_cache(settings)
     # A dead-letter replay runs the event handlers here, in the API: they clean its cache.
     use_cache_in_handlers(app.state.cache)
+    if app.state.token_versions is not None:
+        # This service is where the versions come from: no need to ask itself over HTTP.
+        app.state.token_versions.source = database_source(app.state.database)
     _close_cache_on_shutdown(app)
     return app
 

@@ -30,6 +30,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> EmployeeSettings:
     migrations.upgrade(ALEMBIC_DIR, database_url)
+    namespace = f"tb-erp-test-{secrets.token_hex(6)}:employee-service"
     return EmployeeSettings(
         database_url=database_url,
         environment="test",
@@ -39,7 +40,9 @@ def settings(database_url: str) -> EmployeeSettings:
         argon2_memory_cost_kib=1024,
         argon2_parallelism=1,
         redis_url=REDIS_URL,
-        cache_namespace=f"tb-erp-test-{secrets.token_hex(6)}:employee-service",
+        cache_namespace=namespace,
+        # The run's own token versions (its employee ids restart with each run's database).
+        token_version_prefix=f"{namespace}:token-version",
     )
 
 
@@ -54,6 +57,7 @@ async def app(settings: EmployeeSettings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     yield application
     await application.state.cache.close()
+    await application.state.token_versions.close()
     await application.state.database.dispose()
     redis = Redis.from_url(REDIS_URL)
     try:

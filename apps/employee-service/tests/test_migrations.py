@@ -39,6 +39,7 @@ def test_migrate_command_builds_only_the_service_schema_and_can_run_twice(
         for name in (
             "alembic_version",
             "attendance",
+            "audit_log",
             "dead_letters",
             "departments",
             "employee_roles",

@@ -6,11 +6,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
+from tb_platform.audit import AuditTrail
 from tb_platform.employee_directory import EmployeeDirectory
 
 from .api.v1 import api_router
 from .core.config import InvoiceSettings, get_settings
-from .db.events import EMPLOYEES
+from .db.events import AUDIT, EMPLOYEES
 from .worker import WORKER
 
 
@@ -27,6 +28,7 @@ def create_app(
         description="Customers, invoices, line items, tax records, payments, credit notes and PDFs.",
         routers=[api_router],
         worker=WORKER,
+        audit=AuditTrail(AUDIT, readers=frozenset({"admin", "accountant"})),
     )
     # One per process: it pools the connections to the employee service.
     app.state.employee_directory = employee_directory or EmployeeDirectory(EMPLOYEES, settings)

@@ -5,7 +5,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from tb_platform.cli import Command, ServiceCLI
+from tb_platform.cli import Command, ServiceCLI, audit_verify_command
 from tb_platform.settings import ServiceSettings
 
 from .core.config import NotificationSettings, get_settings
@@ -30,11 +30,12 @@ cli = ServiceCLI(
     alembic_dir=ALEMBIC_DIR,
     settings=get_settings,
     commands=[
+        audit_verify_command("notification_service.db.events:AUDIT"),
         Command(
             name="worker",
             help="consume invoice.paid (recording receipts) and send the receipts, until SIGTERM",
             handler=_worker,
-        )
+        ),
     ],
 )
 

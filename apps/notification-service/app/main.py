@@ -3,9 +3,11 @@
 from fastapi import FastAPI
 
 from tb_platform.app import create_service_app
+from tb_platform.audit import AuditTrail
 
 from .api.v1 import api_router
 from .core.config import NotificationSettings, get_settings
+from .db.events import AUDIT
 from .worker import WORKER
 
 
@@ -17,4 +19,5 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
         "lists the notifications and how sending them went.",
         routers=[api_router],
         worker=WORKER,
+        audit=AuditTrail(AUDIT, readers=frozenset({"admin"})),
     )

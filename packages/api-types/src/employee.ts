@@ -73,6 +73,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/token-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Token Version
+         * @description The current token version of the caller's own employee (other services ask it when Redis
+         *     has lost the version), and puts it back in Redis.
+         *
+         *     Authenticated by the caller's own token — signature, issuer, audience and expiry, but not
+         *     its version, which is the question — so it needs no service credentials and tells each
+         *     caller only about themselves. A token whose ``ver`` is below the answer is revoked.
+         */
+        get: operations["token_version_api_v1_auth_token_version_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/employees": {
         parameters: {
             query?: never;
@@ -457,6 +482,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail
+         * @description Who changed what and when, newest first (keyset-paged with ``cursor``).
+         */
+        get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -500,6 +545,45 @@ export interface components {
          * @enum {string}
          */
         AttendanceStatus: "present" | "absent" | "leave" | "remote";
+        /**
+         * AuditEntryPublic
+         * @description One audited change: who, when, what, the fields before and after, and its chain link.
+         */
+        AuditEntryPublic: {
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Actor Sub */
+            actor_sub: string;
+            /** Actor Roles */
+            actor_roles: string[];
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string | null;
+            /** Action */
+            action: string;
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** After */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** Request Id */
+            request_id: string | null;
+            /** Trace Id */
+            trace_id: string | null;
+            /** Prev Hash */
+            prev_hash: string;
+            /** Hash */
+            hash: string;
+        };
         /**
          * BulkRejectedBody
          * @description 409 ``bulk_rejected``: at least one row cannot take the action, so nothing was changed.
@@ -899,6 +983,19 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[AuditEntryPublic] */
+        Page_AuditEntryPublic_: {
+            /** Items */
+            items: components["schemas"]["AuditEntryPublic"][];
+            /** Total */
+            total?: number | null;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset?: number | null;
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[DeadLetterPublic] */
         Page_DeadLetterPublic_: {
             /** Items */
@@ -1060,6 +1157,16 @@ export interface components {
          * @enum {string}
          */
         SavedViewResource: "assets" | "invoices" | "customers" | "employees" | "departments" | "notifications";
+        /** TokenVersionPublic */
+        TokenVersionPublic: {
+            /** Employee Id */
+            employee_id: number;
+            /**
+             * Token Version
+             * @description The employee's current token version: tokens whose ``ver`` is lower are revoked
+             */
+            token_version: number;
+        };
         /**
          * FieldError
          * @description One failing input of a 422.
@@ -1251,6 +1358,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    token_version_api_v1_auth_token_version_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenVersionPublic"];
+                };
+            };
+            /** @description No token, or not one this system signed */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token names no employee */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Invalid input: detail lists each failing field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
                 };
             };
             /** @description The database or a backing service is unavailable */
@@ -3195,6 +3358,80 @@ export interface operations {
             };
             /** @description Conflicts with the current state of the data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                /** @description Table name */
+                entity?: string | null;
+                entity_id?: string | null;
+                /** @description Token sub */
+                actor?: string | null;
+                /** @description occurred_at ≥ this */
+                from?: string | null;
+                /** @description occurred_at < this */
+                to?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description next_cursor of the previous page (keyset paging) */
+                cursor?: string | null;
+                /** @description Field to sort by; prefix with '-' for descending */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryPublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

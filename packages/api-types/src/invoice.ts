@@ -414,6 +414,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail
+         * @description Who changed what and when, newest first (keyset-paged with ``cursor``).
+         */
+        get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -444,6 +464,45 @@ export interface components {
             days_90_plus: string;
             /** Total */
             total: string;
+        };
+        /**
+         * AuditEntryPublic
+         * @description One audited change: who, when, what, the fields before and after, and its chain link.
+         */
+        AuditEntryPublic: {
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Actor Sub */
+            actor_sub: string;
+            /** Actor Roles */
+            actor_roles: string[];
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string | null;
+            /** Action */
+            action: string;
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** After */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** Request Id */
+            request_id: string | null;
+            /** Trace Id */
+            trace_id: string | null;
+            /** Prev Hash */
+            prev_hash: string;
+            /** Hash */
+            hash: string;
         };
         /**
          * BulkRejectedBody
@@ -1003,6 +1062,19 @@ export interface components {
             collected: string;
             /** Outstanding */
             outstanding: string;
+        };
+        /** Page[AuditEntryPublic] */
+        Page_AuditEntryPublic_: {
+            /** Items */
+            items: components["schemas"]["AuditEntryPublic"][];
+            /** Total */
+            total?: number | null;
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset?: number | null;
+            /** Next Cursor */
+            next_cursor?: string | null;
         };
         /** Page[CreditNotePublic] */
         Page_CreditNotePublic_: {
@@ -3008,6 +3080,80 @@ export interface operations {
             };
             /** @description Conflicts with the current state of the data */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                };
+            };
+            /** @description The database or a backing service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                /** @description Table name */
+                entity?: string | null;
+                entity_id?: string | null;
+                /** @description Token sub */
+                actor?: string | null;
+                /** @description occurred_at ≥ this */
+                from?: string | null;
+                /** @description occurred_at < this */
+                to?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip (offset paging) */
+                offset?: number | null;
+                /** @description next_cursor of the previous page (keyset paging) */
+                cursor?: string | null;
+                /** @description Field to sort by; prefix with '-' for descending */
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryPublic_"];
+                };
+            };
+            /** @description Missing, invalid or expired token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller's roles do not allow this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import email
 import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from email.message import Message
 from pathlib import Path
@@ -212,3 +213,62 @@ def test_terminating_an_employee_hands_their_assets_back_and_updates_the_headcou
         headers=admin,
     )
     assert refused.status_code == 422
+
+
+def test_a_terminated_employees_token_is_refused_by_every_service_within_a_second(
+    erp: DevStack,
+) -> None:
+    admin = login(erp, "admin")
+    employees = url(erp, EMPLOYEES)
+    person = httpx.post(
+        employees + "/api/v1/employees",
+        json={
+            "first_name": "Rex",
+            "last_name": "Revoked",
+            "email": "rex@tb-erp.example",
+            "password": "revoked-at-once-2027",
+            "roles": ["admin"],
+        },
+        headers=admin,
+    ).json()
+    signed_in = httpx.post(
+        employees + "/api/v1/auth/login",
+        json={"email": "rex@tb-erp.example", "password": "revoked-at-once-2027"},
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    theirs = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    reads = {
+        EMPLOYEES: "/api/v1/employees/me",
+        ASSETS: "/api/v1/assets?limit=1",
+        INVOICES: "/api/v1/invoices?limit=1",
+        DASHBOARD: "/api/v1/dashboard/summary",
+        NOTIFICATIONS: "/api/v1/notifications?limit=1",
+    }
+    for service, path in reads.items():
+        answer = httpx.get(url(erp, service) + path, headers=theirs)
+        assert answer.status_code == 200, (service, answer.text)
+
+    gone = httpx.delete(employees + f"/api/v1/employees/{person['id']}", headers=admin)
+    assert gone.status_code == 204
+    terminated = time.monotonic()
+
+    def first_refusal(service: str) -> float:
+        # Asked by every service at once: the time from the termination to the sending of the
+        # first request the service refused.
+        with httpx.Client(base_url=url(erp, service), headers=theirs) as http:
+            while True:
+                sent = time.monotonic()
+                answer = http.get(reads[service])
+                if answer.status_code == 401:
+                    assert answer.json()["code"] == "token_revoked", (service, answer.text)
+                    return sent - terminated
+                assert answer.status_code == 200, (service, answer.text)
+                assert sent - terminated < 5.0, f"{service} still accepts the token"
+                time.sleep(0.02)
+
+    with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+        refused_after = dict(zip(reads, pool.map(first_refusal, reads), strict=True))
+    assert max(refused_after.values()) < 1.0, refused_after
+    # And it stays refused: the token is dead for good.
+    for service, path in reads.items():
+        assert httpx.get(url(erp, service) + path, headers=theirs).status_code == 401

@@ -5,6 +5,7 @@ consumers applied or gave up on). ``EMPLOYEES``: the projection of the employee 
 rule "only current employees hold assets" is checked against.
 """
 
+from tb_platform.audit import audit_table
 from tb_platform.employee_directory import employee_projection_table
 from tb_platform.events import event_tables
 
@@ -14,3 +15,5 @@ SOURCE = "asset-service"
 
 EVENTS = event_tables(TableModel.metadata, source=SOURCE)
 EMPLOYEES = employee_projection_table(TableModel.metadata)
+# Who changed what: every change of this service's ORM rows (tb_platform.audit).
+AUDIT = audit_table(TableModel.metadata)

@@ -21,3 +21,6 @@ class TableModel(SQLModel, registry=_REGISTRY):
     """Base of this service's tables: they live in ``dashboard_schema`` and nowhere else."""
 
     metadata: ClassVar[MetaData] = _REGISTRY.metadata
+    # The read model is a projection of the other services' events, not anyone's change:
+    # its rows are not audited (tb_platform.audit); those services audit the changes themselves.
+    __audit__: ClassVar[bool] = False

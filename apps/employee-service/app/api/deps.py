@@ -3,7 +3,7 @@ an id in the path into a row the caller may see, or 404."""
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from tb_platform.db import SessionDep
 from tb_platform.errors import Forbidden, NotFound
@@ -19,13 +19,14 @@ from ..services.departments import require_department
 from ..services.employee_cache import changed_employees, forget_employees
 from ..services.employees import require_employee
 from ..services.saved_views import require_saved_view
+from ..services.token_versions import use_token_versions
 
 _RequestUnitOfWork = Annotated[
     UnitOfWork, Depends(unit_of_work_dependency(EVENTS), scope="function")
 ]
 
 
-async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep) -> UnitOfWork:
+async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep, request: Request) -> UnitOfWork:
     # Once the request's transaction has committed (and before the answer), the cached copies of
     # the employees it changed are dropped: dropped earlier, a concurrent read could put the old
     # row back.
@@ -33,6 +34,8 @@ async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep) -> UnitOfWork:
         await forget_employees(cache, changed_employees(uow.events))
 
     uow.after_commit(forget)
+    # Token versions bumped (or signed into a token) by the request go to Redis after commit.
+    use_token_versions(uow, request.app.state.token_versions)
     return uow
 
 

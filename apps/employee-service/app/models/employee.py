@@ -88,6 +88,11 @@ class Employee(TableModel, table=True):
     )
     password_hash: str | None = Field(default=None, max_length=255)
     login_enabled: bool = Field(default=False)
+    # Raised on termination, role change and password change: tokens carrying an older one
+    # (claim ``ver``) are refused by every service.
+    token_version: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
     created_at: dt.datetime | None = created_at_field()
     updated_at: dt.datetime | None = updated_at_field()
 

@@ -22,3 +22,10 @@ class LoginResponse(BaseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme name, not a secret)
     expires_in: int
     user: LoginUser
+
+
+class TokenVersionPublic(BaseModel):
+    employee_id: int
+    token_version: int = Field(
+        description="The employee's current token version: tokens whose ``ver`` is lower are revoked"
+    )

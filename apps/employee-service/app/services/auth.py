@@ -13,6 +13,7 @@ from ..core.config import EmployeeSettings
 from ..core.security import Passwords
 from ..models import Employee, LoginFailure
 from .employees import find_by_email
+from .token_versions import publish_after_commit
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ async def authenticate(
         employee_id=employee.id,
         email=employee.email,
         roles=employee.role_names,
+        token_version=employee.token_version,
         now=now,
     )
+    # The key of anyone holding a token exists in Redis as long as the token lives.
+    publish_after_commit(uow, employee_id=employee.id, version=employee.token_version)
     return LoginResult(employee=employee, access_token=token)

@@ -8,6 +8,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from tb_platform.db import Database
+from tb_platform.token_versions import TokenVersions
 from tb_platform.types import Email
 from tb_platform.uow import Actor, UnitOfWork, unit_of_work
 
@@ -27,6 +28,7 @@ from ..schemas.employee import EmployeeCreate, EmployeeUpdate, Password
 from .attendance import worked_hours
 from .departments import create_department, update_department
 from .employees import create_employee, find_by_email, set_roles, update_employee
+from .token_versions import database_source, use_token_versions
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,11 @@ async def create_admin(settings: EmployeeSettings, *, email: str, password: str)
     address = _checked(Email, email, "--email")
     _checked(Password, password, "--password")
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+    # Resetting a password revokes the tokens signed in with the old one, in every service.
+    versions = TokenVersions.from_settings(settings, source=database_source(database))
     try:
         async with unit_of_work(database, actor=Actor.system("create-admin"), outbox=EVENTS) as uow:
+            use_token_versions(uow, versions)
             employee = await _upsert_login(
                 uow,
                 settings,
@@ -88,6 +93,8 @@ async def create_admin(settings: EmployeeSettings, *, email: str, password: str)
             assert employee.id is not None
             return employee.id
     finally:
+        if versions is not None:
+            await versions.close()
         await database.dispose()
 
 

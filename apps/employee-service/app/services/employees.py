@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tb_platform import audit
 from tb_platform.errors import Conflict, Forbidden, InvalidField, NotFound
 from tb_platform.events.catalog import (
     EmployeeCreated,
@@ -18,9 +19,11 @@ from tb_platform.paging import ListParams, PageResult, Sorting, paginate
 from tb_platform.uow import Actor, UnitOfWork
 
 from ..core.security import Passwords
+from ..db.events import AUDIT
 from ..models import Department, Employee, EmployeeRole, EmployeeStatus, Role, RoleName
 from ..schemas.employee import EmployeeBulk, EmployeeCreate, EmployeeUpdate
 from .queries import chain_reaches, contains_text
+from .token_versions import revoke_tokens
 
 E = TypeVar("E", bound=EmployeeData)
 
@@ -268,6 +271,8 @@ async def update_employee(
             await _ensure_admin_remains(session, employee)
         employee.password_hash = await passwords.hash(password) if password else None
         employee.login_enabled = password is not None
+        # A new or removed password ends every session signed in with the old one.
+        await revoke_tokens(uow, employee=employee)
     for field, value in values.items():
         setattr(employee, field, value)
     if new_status == EmployeeStatus.TERMINATED:
@@ -296,6 +301,18 @@ async def set_roles(uow: UnitOfWork, *, employee: Employee, roles: list[RoleName
     await session.flush()
     await session.refresh(employee)
     if employee.role_names != before:
+        # The link rows are not ORM instances the audit hooks see: say what changed.
+        audit.record(
+            session,
+            AUDIT,
+            entity="employees",
+            entity_id=employee.id,
+            action="role_change",
+            before={"roles": before},
+            after={"roles": employee.role_names},
+        )
+        # Tokens carry the roles: the old ones must not keep granting what was taken away.
+        await revoke_tokens(uow, employee=employee)
         await uow.publish(await employee_event(session, EmployeeUpdated, employee))
     return employee
 
@@ -318,6 +335,7 @@ async def terminate_employee(uow: UnitOfWork, *, employee: Employee) -> Employee
     employee.status = EmployeeStatus.TERMINATED
     employee.login_enabled = False
     await session.flush()
+    await revoke_tokens(uow, employee=employee)
     await uow.publish(await employee_event(session, EmployeeDeleted, employee))
     return employee
 

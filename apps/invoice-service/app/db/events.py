@@ -5,6 +5,7 @@ consumer applied or gave up on). ``EMPLOYEES``: the projection of the employee s
 invoice's ``employee_id`` is checked against.
 """
 
+from tb_platform.audit import audit_table
 from tb_platform.employee_directory import employee_projection_table
 from tb_platform.events import event_tables
 
@@ -12,3 +13,5 @@ from . import TableModel
 
 EVENTS = event_tables(TableModel.metadata, source="invoice-service")
 EMPLOYEES = employee_projection_table(TableModel.metadata)
+# Who changed what: every change of this service's ORM rows (tb_platform.audit).
+AUDIT = audit_table(TableModel.metadata)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 
+from .audit import AuditTrail, audit_router
 from .db import Database
 from .errors import install_error_handlers
 from .events.worker import WorkerSpec
@@ -18,6 +19,7 @@ from .openapi import install_error_documentation
 from .query_params import STRICT_QUERY
 from .security import TokenService
 from .settings import ServiceSettings
+from .token_versions import TokenVersions
 
 
 def current_settings(request: Request) -> Any:
@@ -58,10 +60,12 @@ def create_service_app(
     version: str = "0.1.0",
     api_prefix: str = "/api/v1",
     worker: WorkerSpec | None = None,
+    audit: AuditTrail | None = None,
 ) -> FastAPI:
     """A FastAPI app with the shared error format, auth, database and health routes wired in.
 
     ``worker`` (the service's events) adds ``/events/dead``: its dead letters, and their replay.
+    ``audit`` (the service's audit log and who may read it) adds ``/audit``.
     ``/docs`` (Swagger UI) and ``/redoc`` are served with their scripts and styles from the
     service itself (the ``fastapi-offline`` package ships them), so they work on a closed network.
     """
@@ -70,6 +74,8 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        if app.state.token_versions is not None:
+            await app.state.token_versions.close()
         await app.state.database.dispose()
 
     app = FastAPIOffline(
@@ -81,6 +87,9 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.tokens = TokenService(settings)
+    # Revoked tokens (an older ``ver`` than the employee's current one) are refused by the auth
+    # dependency; the employee service swaps the source for its own database.
+    app.state.token_versions = TokenVersions.from_settings(settings)
     # The engine connects lazily, so building the app never needs the database up.
     app.state.database = Database.connect(
         settings.require_database_url(),
@@ -94,6 +103,8 @@ def create_service_app(
         from .events.api import dead_letter_router
 
         routers = [*routers, dead_letter_router(worker)]
+    if audit is not None:
+        routers = [*routers, audit_router(audit)]
     for router in routers:
         # Every API route refuses query parameters it does not declare: a typo in a filter
         # (``?stauts=``) must not widen a list or an export to everything.

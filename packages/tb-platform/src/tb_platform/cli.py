@@ -103,6 +103,39 @@ def sync_employees_command(target: str) -> Command:
     )
 
 
+def audit_verify_command(target: str) -> Command:
+    """``audit-verify``: walk the service's audit chain in id order (``target`` is
+    ``"package.module:AUDIT"``, its audit table). Exit 0 with the number of intact rows, or 1
+    naming the first broken row."""
+
+    async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        from .audit import verify_chain
+        from .db import Database
+
+        module_name, _, name = target.partition(":")
+        table = getattr(importlib.import_module(module_name), name)
+        database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
+        try:
+            report = await verify_chain(database, table)
+        finally:
+            await database.dispose()
+        if not report.ok:
+            print(
+                f"{settings.service_name} audit-verify: row {report.broken_id} is broken "
+                f"({report.reason}); {report.intact} rows before it are intact",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{settings.service_name} audit-verify: {report.intact} rows intact")
+        return 0
+
+    return Command(
+        name="audit-verify",
+        help="check the audit trail's hash chain; name the first broken row",
+        handler=handler,
+    )
+
+
 @dataclass
 class ServiceCLI:
     prog: str

@@ -1,6 +1,7 @@
 """JWT issue and verification (the token contract all services share) and the caller dependency.
 
 Claims: ``sub`` (user id, string), ``employee_id`` (int or null), ``email``, ``roles`` (list),
+``ver`` (the employee's token version, int; absent counts as 0 — see :mod:`tb_platform.token_versions`),
 ``iss``, ``aud``, ``iat``, ``exp``. HS256 with JWT_SECRET by default; a ``kid`` header selects a
 key from JWT_KEYS, which is where asymmetric keys go when they come.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -19,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from .errors import Unauthorized
 from .settings import ServiceSettings
 from .types import PG_INT_MAX
+
+if TYPE_CHECKING:
+    from .token_versions import TokenVersions
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class Principal:
     email: str
     roles: frozenset[str]
     token: str
+    token_version: int = 0
 
     @property
     def sub(self) -> str:
@@ -62,11 +67,13 @@ class TokenService:
         employee_id: int | None,
         email: str,
         roles: list[str],
+        token_version: int | None = None,
         now: datetime | None = None,
     ) -> str:
-        """Sign an access token for a user that has just authenticated."""
+        """Sign an access token for a user that has just authenticated (``token_version``: the
+        employee's current one, which a later bump revokes)."""
         issued = now or datetime.now(UTC)
-        claims = {
+        claims: dict[str, Any] = {
             "sub": user_id,
             "employee_id": employee_id,
             "email": email,
@@ -76,6 +83,8 @@ class TokenService:
             "iat": int(issued.timestamp()),
             "exp": int((issued + timedelta(seconds=self._ttl)).timestamp()),
         }
+        if token_version is not None:
+            claims["ver"] = token_version
         return jwt.encode(claims, self._secret, algorithm=self._algorithm)
 
     def _key_for(self, token: str) -> tuple[Any, str]:
@@ -92,7 +101,11 @@ class TokenService:
         return entry["key"], entry["alg"]
 
     def verify(self, token: str) -> Principal:
-        """Check signature, algorithm, expiry, issuer and audience; return the caller."""
+        """Check signature, algorithm, expiry, issuer and audience; return the caller.
+
+        The token version is not checked here (it needs Redis): the auth dependency
+        :data:`CurrentPrincipal` does that.
+        """
         key, algorithm = self._key_for(token)
         try:
             # Only the expected algorithm is accepted, which is what refuses ``alg: none`` and
@@ -124,6 +137,7 @@ class TokenService:
             email=checked.email,
             roles=frozenset(checked.roles),
             token=token,
+            token_version=checked.ver,
         )
 
 
@@ -138,6 +152,7 @@ class _Claims(BaseModel):
     roles: Annotated[
         list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,50}$")]], Field(max_length=20)
     ] = []
+    ver: Annotated[int, Field(ge=0, le=PG_INT_MAX)] = 0
 
 
 _bearer = HTTPBearer(auto_error=False, description="Access token from POST /api/v1/auth/login")
@@ -150,7 +165,11 @@ async def _current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Not authenticated")
     tokens: TokenService = request.app.state.tokens
-    return tokens.verify(credentials.credentials)
+    principal = tokens.verify(credentials.credentials)
+    versions: TokenVersions | None = getattr(request.app.state, "token_versions", None)
+    if versions is not None:
+        await versions.check(principal)  # 401 token_revoked
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_current_principal)]

@@ -50,6 +50,12 @@ class ServiceSettings(BaseSettings):
     # Room for asymmetric keys: a token whose header carries a ``kid`` is verified with the key of
     # that id, e.g. JWT_KEYS='{"2027-01": {"alg": "RS256", "key": "-----BEGIN PUBLIC KEY-----..."}}'.
     jwt_keys: Annotated[dict[str, dict[str, str]], NoDecode] = Field(default_factory=dict)
+    # Token revocation (tb_platform.token_versions): each employee's current token version lives
+    # in Redis under ``<prefix>:<employee_id>``; every service must use the same prefix.
+    token_version_prefix: str = Field(default="tb:token-version", min_length=1, max_length=200)
+    # Asked for an employee's token version when Redis has lost it (every service, not only
+    # those that look employees up).
+    employee_service_url: str = "http://127.0.0.1:8001"
 
     @field_validator("jwt_keys", mode="before")
     @classmethod

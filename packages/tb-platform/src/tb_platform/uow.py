@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .audit import AuditContext, bind_audit
 from .db import Database, SessionDep, after_commit, run_after_commit
 from .errors import Unauthorized
 from .events.catalog import EventData
@@ -125,6 +126,21 @@ class UnitOfWork:
     traceparent: str | None = None
     outbox: EventTables | None = None
     events: list[Envelope] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Every change made through this unit's session is audited as this unit's actor, at its
+        # clock's time, under its request id (tb_platform.audit).
+        bind_audit(self.session, self.audit_context())
+
+    def audit_context(self) -> AuditContext:
+        """Who, when and why, as the audit trail records this unit's changes."""
+        return AuditContext(
+            actor_sub=self.actor.sub,
+            actor_roles=tuple(sorted(self.actor.roles)),
+            clock=self.clock,
+            request_id=self.request_id,
+            traceparent_trace_id=self.trace_id,
+        )
 
     @property
     def trace_id(self) -> str | None:
