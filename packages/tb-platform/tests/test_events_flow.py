@@ -4,7 +4,6 @@ retried, dead-lettered, replayed — and fast."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from conftest import CONSUMER, EventEnv, eventually, running
@@ -103,19 +102,17 @@ async def test_a_replay_that_still_fails_leaves_the_dead_letter_as_it_was(
     assert await env.effect_ids() == []
 
 
-async def test_commit_to_effect_takes_well_under_a_second(
+async def test_a_commit_wakes_the_relay_without_waiting_for_its_poll(
     env: EventEnv, transport: Transport
 ) -> None:
-    async with running(env.relay(transport), env.consumer(transport)):
+    # The relay polls only every 30 s here: an effect within 10 s can only come from the
+    # commit's NOTIFY waking it (and the consumer's blocking read returning at once). How fast
+    # that is end to end is bench/event_latency.py's business (p99 there), not a unit test's.
+    async with running(env.relay(transport, poll_interval=30.0), env.consumer(transport)):
         await asyncio.sleep(0.3)  # both idle: the relay waiting on LISTEN, the consumer blocked
-        latencies = []
         for n in range(1, 4):
-            started = time.perf_counter()
             await env.hire(n)
-            await eventually(lambda n=n: _applied(env, n), within=2, every=0.005)  # type: ignore[misc]
-            latencies.append(time.perf_counter() - started)
-
-    assert max(latencies) < 1.0, latencies
+            await eventually(lambda n=n: _applied(env, n), within=10, every=0.005)  # type: ignore[misc]
 
 
 async def _applied(env: EventEnv, count: int) -> bool:
