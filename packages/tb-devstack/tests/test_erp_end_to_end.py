@@ -7,9 +7,8 @@ One stack for the module (starting it takes a while); each test leaves the demo 
 from __future__ import annotations
 
 import email
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from email.message import Message
@@ -18,67 +17,25 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import free_port
-
-from tb_devstack.backing import BACKING
-from tb_devstack.services import SERVICES
-from tb_devstack.stack import DevStack
-from tb_platform.testing import temporary_database
-
-EMPLOYEES, ASSETS, INVOICES, DASHBOARD, NOTIFICATIONS = (
-    "employee-service",
-    "asset-service",
-    "invoice-service",
-    "dashboard-service",
-    "notification-service",
+from erp_stack import (
+    ASSETS,
+    DASHBOARD,
+    EMPLOYEES,
+    INVOICES,
+    NOTIFICATIONS,
+    eventually,
+    login,
+    running_erp,
+    url,
 )
+
+from tb_devstack.stack import DevStack
 
 
 @pytest.fixture(scope="module")
 def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
-    root = tmp_path_factory.mktemp("erp")
-    (root / "tberp.py").write_text("")
-    environ: dict[str, Any] = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("REDIS_URL", "SMTP_URL", "BROKER_URL")
-    }
-    with temporary_database() as database_url:
-        environ.update(
-            DATABASE_URL=database_url,
-            REDIS_PORT=str(free_port()),
-            SMTP_PORT=str(free_port()),
-            **{service.port_variable: str(free_port()) for service in SERVICES},
-        )
-        stack = DevStack(root=root, environ=environ, backing=BACKING, say=lambda _: None)
-        with stack:
-            yield stack
-
-
-def url(stack: DevStack, service: str) -> str:
-    return next(r.url for r in stack.servers if r.service.name == service)
-
-
-def login(stack: DevStack, role: str) -> dict[str, str]:
-    demo = next(login for login in stack.logins if login.role == role)
-    answer = httpx.post(
-        url(stack, EMPLOYEES) + "/api/v1/auth/login",
-        json={"email": demo.email, "password": demo.password},
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
-
-
-def eventually(check: Callable[[], Any], *, within: float = 10.0) -> Any:
-    """``check()``'s first truthy answer; fails after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while True:
-        answer = check()
-        if answer:
-            return answer
-        if time.monotonic() > deadline:
-            pytest.fail(f"not true within {within} s")
-        time.sleep(0.1)
+    with running_erp(tmp_path_factory.mktemp("erp")) as stack:
+        yield stack
 
 
 def mails(root: Path) -> list[Message]:
