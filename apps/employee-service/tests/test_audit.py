@@ -95,6 +95,30 @@ async def test_a_login_and_a_failed_login_are_recorded(
     assert login["actor_roles"] == ["employee"]
 
 
+async def test_a_sign_in_refused_for_too_many_failures_is_recorded(
+    client: httpx.AsyncClient, make: Factory, admin: dict[str, str]
+) -> None:
+    person = await make.employee(password=PASSWORD, roles=["employee"])
+    url = "/api/v1/auth/login"
+    statuses = []
+    for _ in range(30):
+        answer = await client.post(url, json={"email": person["email"], "password": "wrong-one"})
+        statuses.append(answer.status_code)
+        if answer.status_code == 429:
+            break
+    assert statuses[-1] == 429, statuses
+    # The right password is refused too while the limit holds, and that is on record as well.
+    again = await client.post(url, json={"email": person["email"], "password": PASSWORD})
+    assert again.status_code == 429
+
+    entries = await _entries(client, admin, entity="employees", actor="anonymous")
+    actions = [
+        entry["action"] for entry in entries if entry["after"] == {"email": person["email"].lower()}
+    ]
+    assert actions.count("login_throttled") == 2
+    assert actions.count("login_failed") == statuses.count(401)
+
+
 async def test_a_refused_change_leaves_no_row(
     client: httpx.AsyncClient, make: Factory, admin: dict[str, str]
 ) -> None:

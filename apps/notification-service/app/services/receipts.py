@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from sqlalchemy.dialects.postgresql import insert
 
+from tb_platform import audit
 from tb_platform.events.catalog import InvoicePaid
 from tb_platform.events.consumer import handles
 from tb_platform.events.envelope import Envelope
 from tb_platform.uow import UnitOfWork
 
+from ..db.events import AUDIT
 from ..models import Notification, NotificationKind, NotificationStatus
 
 NOTIFICATIONS = Notification.__table__  # type: ignore[attr-defined]
@@ -62,20 +64,32 @@ async def record_receipt(uow: UnitOfWork, *, event: Envelope) -> int | None:
     when the invoice already has its receipt (a second ``invoice.paid``, e.g. after a refund)."""
     invoice = InvoicePaid.of(event)
     recipient = (invoice.customer_email or "").strip() or None
-    return await uow.session.scalar(
+    values = {
+        "event_id": event.id,
+        "kind": NotificationKind.RECEIPT.value,
+        "invoice_id": invoice.id,
+        "recipient": recipient,
+        "subject": receipt_subject(invoice),
+        "body": receipt_body(invoice),
+        "status": NotificationStatus.PENDING.value,
+    }
+    notification_id: int | None = await uow.session.scalar(
         insert(NOTIFICATIONS)
-        .values(
-            event_id=event.id,
-            kind=NotificationKind.RECEIPT.value,
-            invoice_id=invoice.id,
-            recipient=recipient,
-            subject=receipt_subject(invoice),
-            body=receipt_body(invoice),
-            status=NotificationStatus.PENDING.value,
-        )
+        .values(**values)
         .on_conflict_do_nothing(index_elements=["kind", "invoice_id"])
         .returning(NOTIFICATIONS.c.id)
     )
+    if notification_id is not None:
+        # A Core insert passes by the session's flush, where creations are captured.
+        audit.record(
+            uow.session,
+            AUDIT,
+            entity="notifications",
+            entity_id=notification_id,
+            action="create",
+            after={"id": notification_id, **values},
+        )
+    return notification_id
 
 
 @handles("invoice.paid")

@@ -34,7 +34,9 @@ from typing import Any
 
 from sqlalchemy import DateTime, Interval, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from tb_platform.audit import AuditContext, bind_audit
 from tb_platform.db import Database
 from tb_platform.events.transport import backoff_delay, sleep_unless
 
@@ -52,6 +54,8 @@ SENT = NotificationStatus.SENT.value
 FAILED = NotificationStatus.FAILED.value
 
 _MAX_ERROR = 2000
+# Whom the audit trail names for the sender's changes (each status change is recorded).
+SENDER = AuditContext(actor_sub="system:notification-sender", actor_roles=("system",))
 NO_ADDRESS = "the customer has no e-mail address (none in the event, none in the invoice service)"
 INTERRUPTED = (
     "the sender stopped in the middle of the SMTP exchange: the mail server may or may not have "
@@ -134,7 +138,7 @@ class Sender:
     async def expire_interrupted(self) -> int:
         """``sending`` for longer than the timeout → ``failed`` (never resent: see the module)."""
         timeout = self.settings.notification_sending_timeout_seconds
-        async with self.database.sessionmaker() as session, session.begin():
+        async with self._session() as session, session.begin():
             result = await session.execute(
                 update(NOTIFICATIONS)
                 .where(
@@ -159,7 +163,7 @@ class Sender:
             .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
-        async with self.database.sessionmaker() as session, session.begin():
+        async with self._session() as session, session.begin():
             rows = (
                 await session.execute(
                     update(NOTIFICATIONS)
@@ -235,7 +239,7 @@ class Sender:
 
     async def _claim(self, notification: Taken, recipient: str) -> bool:
         """Step 3: ``sending`` — only while this attempt still holds it."""
-        async with self.database.sessionmaker() as session, session.begin():
+        async with self._session() as session, session.begin():
             claimed = await session.scalar(
                 update(NOTIFICATIONS)
                 .where(*self._ours(notification, PENDING))
@@ -302,14 +306,14 @@ class Sender:
             values["next_attempt_at"] = _later(next_attempt_in)
         if sent:
             values["sent_at"] = _now()
-        async with self.database.sessionmaker() as session, session.begin():
+        async with self._session() as session, session.begin():
             await session.execute(
                 update(NOTIFICATIONS).where(*self._ours(notification, current)).values(**values)
             )
 
     async def _release(self, taken: Sequence[Taken]) -> None:
         """Stopping: give back what was taken and not tried (due now, the attempt not counted)."""
-        async with self.database.sessionmaker() as session, session.begin():
+        async with self._session() as session, session.begin():
             for notification in taken:
                 await session.execute(
                     update(NOTIFICATIONS)
@@ -320,6 +324,11 @@ class Sender:
                         updated_at=_now(),
                     )
                 )
+
+    def _session(self) -> AsyncSession:
+        session = self.database.sessionmaker()
+        bind_audit(session, SENDER)
+        return session
 
     @staticmethod
     def _ours(notification: Taken, status: str) -> tuple[Any, ...]:

@@ -12,7 +12,8 @@ From then on every change of one of its ORM rows is recorded, whatever code made
 
 * SQLAlchemy session hooks (installed when this module is imported, i.e. by the unit of work)
   read the attribute history of the new, changed and deleted instances after each flush, and
-  the rows an ORM ``delete(Model)``/``update(Model)`` statement touches. ``create`` lists the
+  the rows a ``delete``/``update`` statement touches, ORM (``update(Model)``) or Core
+  (``update(Model.__table__)``) alike. ``create`` lists the
   row's values, ``update`` only the fields that changed (``state_change`` when one of them is
   ``status``), ``delete`` the values the row had.
 * The entries wait in the session until it commits; then, in the same transaction, they are
@@ -72,6 +73,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.sql.elements import ClauseElement
+from sqlmodel.main import default_registry
 
 from .db import Database, SessionDep
 from .errors import Forbidden
@@ -379,12 +381,25 @@ def _rows_matching(state: ORMExecuteState, mapper: Mapper[Any], where: Any) -> l
     return [dict(row._mapping) for row in state.session.execute(statement)]
 
 
+def _mapper_of_table(statement: Any) -> Mapper[Any] | None:
+    """The mapper of the table a Core ``update(table)``/``delete(table)`` names: such a statement
+    changes the same rows as its ORM form, so it is audited the same way."""
+    table = getattr(statement, "table", None)
+    if not isinstance(table, Table):
+        return None
+    # Every service's models are SQLModel's, mapped in its one registry.
+    for mapper in default_registry.mappers:
+        if mapper.local_table is table:
+            return mapper
+    return None
+
+
 def _do_orm_execute(state: ORMExecuteState) -> Any:
     """``delete(Model).where(...)`` / ``update(Model)...`` bypass the flush: read the rows they
     touch before (and, for an update, after) so that they are audited too."""
     if not (state.is_delete or state.is_update):
         return None
-    mapper = state.bind_mapper
+    mapper = state.bind_mapper or _mapper_of_table(state.statement)
     if mapper is None:
         return None
     table = _audited(mapper)

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from tb_platform import audit
 from tb_platform.db import SessionDep
-from tb_platform.errors import NotFound, Unauthorized, error_body
+from tb_platform.errors import NotFound, TooManyRequests, Unauthorized, error_body
 from tb_platform.security import TokenService
 from tb_platform.token_versions import TokenVersions
 
@@ -42,14 +42,32 @@ async def login(
     passwords: PasswordsDep,
 ) -> LoginResponse | JSONResponse:
     """Exchange email and password for a bearer token (the same 401 for either being wrong)."""
-    result = await authenticate(
-        uow,
-        email=body.email,
-        password=body.password,
-        settings=settings,
-        passwords=passwords,
-        tokens=request.app.state.tokens,
-    )
+
+    attempt = {"email": body.email.strip().lower()}
+    try:
+        result = await authenticate(
+            uow,
+            email=body.email,
+            password=body.password,
+            settings=settings,
+            passwords=passwords,
+            tokens=request.app.state.tokens,
+        )
+    except TooManyRequests as refused:
+        # Answered, not raised, as below: the unit of work commits the record of the attempt.
+        audit.record(
+            uow.session,
+            AUDIT,
+            entity="employees",
+            entity_id=None,
+            action="login_throttled",
+            after=attempt,
+        )
+        return JSONResponse(
+            error_body(refused.detail, refused.code),
+            status_code=refused.status_code,
+            headers=refused.headers,
+        )
     if result is None:
         # In a transaction of its own: the attempt stays on record whatever becomes of this one.
         await audit.record_now(
@@ -59,7 +77,7 @@ async def login(
             entity="employees",
             entity_id=None,
             action="login_failed",
-            after={"email": body.email.strip().lower()},
+            after=attempt,
         )
         # Answered, not raised: the unit of work must commit the recorded failure.
         return JSONResponse(
