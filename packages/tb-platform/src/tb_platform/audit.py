@@ -619,14 +619,67 @@ class ChainReport:
     intact: int
     broken_id: int | None = None
     reason: str | None = None
+    head: ChainHead | None = None  # the last intact row
 
     @property
     def ok(self) -> bool:
         return self.broken_id is None
 
 
-async def verify_chain(database: Database, table: Table, *, batch: int = 1000) -> ChainReport:
-    """Walk ``table`` in id order and recompute every hash; stop at the first broken row."""
+@dataclass(frozen=True)
+class ChainHead:
+    """A row of the chain noted down (``id:hash``) to check later that it is still there.
+
+    A chain whose newest rows were deleted still verifies; a head kept elsewhere (printed by
+    ``audit-verify``, stored with a backup) does not match it any more.
+    """
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChainHead:
+        number, _, digest = text.partition(":")
+        if not number.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise ValueError(f"not a chain head (id:sha256-hex): {text!r}")
+        return cls(id=int(number), hash=digest)
+
+
+async def verify_chain(
+    database: Database, table: Table, *, batch: int = 1000, expect: ChainHead | None = None
+) -> ChainReport:
+    """Walk ``table`` in id order and recompute every hash; stop at the first broken row.
+
+    With ``expect``, a head noted earlier, the chain must still hold that row unchanged.
+    """
+    report = await _walk_chain(database, table, batch=batch)
+    if expect is None or not report.ok:
+        return report
+    head = report.head
+    if head is None or head.id < expect.id:
+        return ChainReport(
+            intact=report.intact,
+            broken_id=expect.id,
+            reason=f"the chain ends at row {head.id if head else 0}, before the expected head: "
+            "its newest rows were removed",
+            head=head,
+        )
+    async with database.sessionmaker() as session:
+        found = await session.scalar(select(table.c.hash).where(table.c.id == expect.id))
+    if found != expect.hash:
+        return ChainReport(
+            intact=report.intact,
+            broken_id=expect.id,
+            reason="the expected head's hash differs: the chain was rewritten from there on",
+            head=head,
+        )
+    return report
+
+
+async def _walk_chain(database: Database, table: Table, *, batch: int) -> ChainReport:
     prev_hash = GENESIS_HASH
     previous_id: int | None = None
     intact = 0
@@ -643,7 +696,8 @@ async def verify_chain(database: Database, table: Table, *, batch: int = 1000) -
                 .all()
             )
             if not rows:
-                return ChainReport(intact=intact)
+                head = None if previous_id is None else ChainHead(id=previous_id, hash=prev_hash)
+                return ChainReport(intact=intact, head=head)
             for row in rows:
                 if row["prev_hash"] != prev_hash:
                     after = f"row {previous_id}" if previous_id is not None else "the start"
