@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ID, idSchema } from "./api/path";
 
 /**
  * The assets list's filters, sort and page — the asset service's own parameters — as the BFF's
@@ -30,7 +31,6 @@ export const MAINTENANCE_KIND_LABELS: Record<(typeof MAINTENANCE_KINDS)[number],
   inspection: "Inspection",
 };
 
-const id = z.coerce.number().int().min(1).max(2_147_483_647);
 const text = (max: number) => z.string().max(max).regex(/^[^\0]*$/, "No NUL characters");
 
 /** A decimal with at most 2 decimals, as the services take money: digits and one point. */
@@ -53,15 +53,15 @@ export const MAX_FILTER_IDS = 500;
 export const idList = z
   .string()
   .regex(/^\d+(,\d+)*$/, "Comma-separated asset ids, e.g. 3,5,8")
-  .refine((value) => value.split(",").every((part) => Number(part) >= 1 && Number(part) <= 2_147_483_647), "Ids are positive whole numbers")
+  .refine((value) => value.split(",").every((part) => Number(part) >= 1 && Number(part) <= MAX_ID), "Ids are positive whole numbers")
   .refine((value) => new Set(value.split(",")).size <= MAX_FILTER_IDS, `At most ${MAX_FILTER_IDS} ids`);
 
 /** The filters the asset service's list and export share (AssetFilters). */
 export const assetFilterShape = {
   q: text(200).optional(),
   status: z.enum(ASSET_STATUS_VALUES).optional(),
-  category_id: id.optional(),
-  assigned_employee_id: id.optional(),
+  category_id: idSchema.optional(),
+  assigned_employee_id: idSchema.optional(),
   location: text(200).optional(),
   serial_number: text(200).optional(),
   currency: currencyCode.optional(),
@@ -204,7 +204,7 @@ export const MAX_BULK_IDS = 200;
 
 export const bulkBodySchema = z.strictObject({
   action: z.enum(BULK_ACTIONS),
-  ids: z.array(z.number().int().min(1).max(2_147_483_647)).min(1).max(MAX_BULK_IDS),
+  ids: z.array(z.number().int().min(1).max(MAX_ID)).min(1).max(MAX_BULK_IDS),
   employee_id: z.number().int().min(1).optional(),
   status: z.enum(["in_stock", "retired"]).optional(),
   category_id: z.number().int().min(1).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ID, idSchema } from "./api/path";
 
 /**
  * The HR screens' query strings and bodies — the employee service's own parameter and field
@@ -42,8 +43,8 @@ export const ATTENDANCE_SORT_VALUES = ["date", "id"] as const;
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-const MAX_ID = 2_147_483_647;
-export const idSchema = z.coerce.number().int().min(1).max(MAX_ID);
+/** Paging offsets: the services bound them at PostgreSQL's INTEGER. */
+const MAX_OFFSET = 2_147_483_647;
 const text = z.string().max(200).regex(/^[^\0]*$/, "No NUL characters");
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "A date as YYYY-MM-DD");
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "A month as YYYY-MM");
@@ -59,7 +60,7 @@ function sortSchema(values: readonly string[]) {
 
 const paging = {
   limit: z.coerce.number().int().min(1).max(200).default(DEFAULT_PAGE_SIZE),
-  offset: z.coerce.number().int().min(0).max(MAX_ID).default(0),
+  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
   cursor: z.string().max(500).optional(),
 };
 
@@ -99,7 +100,7 @@ export const attendanceQuerySchema = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(MAX_ID).default(0),
+  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
   cursor: z.string().max(500).optional(),
   sort: sortSchema(ATTENDANCE_SORT_VALUES).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "./api/path";
 
 /**
  * The invoicing screens' URL and BFF parameters — the invoice service's own names — read by the
@@ -36,7 +37,6 @@ export const COMMON_CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-const id = z.coerce.number().int().min(1).max(2_147_483_647);
 const text = (max: number) => z.string().max(max).regex(/^[^\0]*$/, "No NUL characters");
 export const isoDate = z.iso.date("Use a date as YYYY-MM-DD");
 /** A non-negative amount as text: digits and at most one point with 2 decimals. */
@@ -72,8 +72,8 @@ export const invoicesQuerySchema = z
       .enum(["true", "false"])
       .transform((value) => value === "true")
       .optional(),
-    customer_id: id.optional(),
-    employee_id: id.optional(),
+    customer_id: idSchema.optional(),
+    employee_id: idSchema.optional(),
     issued_from: isoDate.optional(),
     issued_to: isoDate.optional(),
     due_from: isoDate.optional(),
@@ -107,8 +107,8 @@ export const invoicesUrlSchema = z.object({
   q: text(200).optional().catch(undefined),
   status: z.enum(STATUS_FILTER_VALUES).optional().catch(undefined),
   overdue: z.enum(["true", "false"]).optional().catch(undefined),
-  customer_id: id.optional().catch(undefined),
-  employee_id: id.optional().catch(undefined),
+  customer_id: idSchema.optional().catch(undefined),
+  employee_id: idSchema.optional().catch(undefined),
   issued_from: isoDate.optional().catch(undefined),
   issued_to: isoDate.optional().catch(undefined),
   due_from: isoDate.optional().catch(undefined),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "./api/path";
 
 /**
  * The notifications list's filters, sort and page — the notification service's own parameters —
@@ -16,11 +17,9 @@ export const NOTIFICATION_STATUS_LABELS: Record<NotificationStatus, string> = {
 };
 export const NOTIFICATION_SORT_VALUES = ["id", "created_at", "updated_at", "next_attempt_at"] as const;
 
-const id = z.coerce.number().int().min(1).max(2_147_483_647);
-
 export const notificationsQuerySchema = z.strictObject({
   status: z.enum(NOTIFICATION_STATUS_VALUES).optional(),
-  invoice_id: id.optional(),
+  invoice_id: idSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   offset: z.coerce.number().int().min(0).max(2_147_483_647).default(0),
   cursor: z.string().max(500).optional(),

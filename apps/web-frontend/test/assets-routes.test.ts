@@ -229,14 +229,25 @@ describe("asset action routes", () => {
     expect(JSON.parse(services.calls[0]?.body ?? "null")).toEqual({ employee_id: 5 });
   });
 
-  it("answers 404 for a malformed id without asking the service", async () => {
+  it("answers the services' 422 naming the path parameter for a malformed id, without asking the service", async () => {
     const services = fakeServices({});
     vi.stubGlobal("fetch", services.fetch);
     const response = await assign(
       await request("/api/assets/x1/assign", { method: "POST", body: { employee_id: 5 } }),
       { params: Promise.resolve({ id: "x1" }) },
     );
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({
+      detail: [
+        {
+          loc: ["path", "id"],
+          field: "id",
+          msg: "Input should be a valid integer, unable to parse string as an integer",
+          type: "int_parsing",
+        },
+      ],
+      code: "validation_error",
+    });
     expect(services.calls).toHaveLength(0);
   });
 

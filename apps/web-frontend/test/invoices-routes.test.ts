@@ -11,6 +11,9 @@ import { SERVICE_TOKEN, appRequest, sessionCookieHeader } from "./support/sessio
 
 const INVOICE = "http://127.0.0.1:8003";
 
+/** What Next.js hands an `[id]` route: its segment. */
+const at = (id: string) => ({ params: Promise.resolve({ id }) });
+
 /** An accountant's request (from another origin when `origin` says so). */
 async function request(path: string, init: { method?: string; body?: unknown; origin?: string } = {}) {
   const cookie = await sessionCookieHeader({ roles: ["accountant", "employee"] });
@@ -124,14 +127,14 @@ describe("the invoicing BFF routes", () => {
       });
     });
 
-    const inline = await getPdf(await request("/api/invoices/8/pdf"));
+    const inline = await getPdf(await request("/api/invoices/8/pdf"), at("8"));
     expect(inline.status).toBe(200);
     expect(inline.headers.get("content-type")).toBe("application/pdf");
     expect(inline.headers.get("content-disposition")).toBe('inline; filename="INV-2026-000008.pdf"');
     expect(new Uint8Array(await inline.arrayBuffer())).toEqual(pdf);
     expect(calls).toEqual([`${INVOICE}/api/v1/invoices/8/pdf Bearer ${SERVICE_TOKEN}`]);
 
-    const download = await getPdf(await request("/api/invoices/8/pdf?download=1"));
+    const download = await getPdf(await request("/api/invoices/8/pdf?download=1"), at("8"));
     expect(download.headers.get("content-disposition")).toBe('attachment; filename="INV-2026-000008.pdf"');
   });
 
@@ -142,17 +145,18 @@ describe("the invoicing BFF routes", () => {
         [`GET ${INVOICE}/api/v1/invoices/99/pdf`]: { status: 404, json: { detail: "Invoice 99 not found", code: "not_found" } },
       }).fetch,
     );
-    const missing = await getPdf(await request("/api/invoices/99/pdf"));
+    const missing = await getPdf(await request("/api/invoices/99/pdf"), at("99"));
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ detail: "Invoice 99 not found", code: "not_found" });
 
     vi.stubGlobal("fetch", fakeServices({ [`GET ${INVOICE}/api/v1/invoices/5/pdf`]: { networkError: "ECONNREFUSED" } }).fetch);
-    const down = await getPdf(await request("/api/invoices/5/pdf"));
+    const down = await getPdf(await request("/api/invoices/5/pdf"), at("5"));
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({ code: "service_unavailable" });
 
-    const bad = await getPdf(await request("/api/invoices/abc/pdf"));
+    const bad = await getPdf(await request("/api/invoices/abc/pdf"), at("abc"));
     expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ code: "validation_error", detail: [{ loc: ["path", "id"], type: "int_parsing" }] });
   });
 
   it("GET /api/invoices refuses an unknown parameter and a reversed date range before asking the service", async () => {
@@ -185,7 +189,7 @@ describe("the invoicing BFF routes", () => {
         [`GET ${INVOICE}/api/v1/invoices/12`]: { status: 404, json: { detail: "Invoice 12 not found", code: "not_found" } },
       }).fetch,
     );
-    const response = await getInvoice(await request("/api/invoices/12"));
+    const response = await getInvoice(await request("/api/invoices/12"), at("12"));
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ detail: "Invoice 12 not found", code: "not_found" });
   });
@@ -219,6 +223,7 @@ describe("the invoicing BFF routes", () => {
         method: "POST",
         body: { amount: "100.00", method: "bank_transfer", reference: "REF-1", idempotency_key: "key-123" },
       }),
+      at("6"),
     );
     expect(response.status).toBe(201);
     expect(seen?.headers.get("idempotency-key")).toBe("key-123");

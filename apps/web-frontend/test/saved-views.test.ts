@@ -59,7 +59,7 @@ describe("saved views", () => {
     expect(services.calls).toHaveLength(0);
   });
 
-  it("replaces and deletes by id; a bad id is a 404 without a call, and another origin is refused", async () => {
+  it("replaces and deletes by id; a bad id is a 422 naming it, without a call, and another origin is refused", async () => {
     const services = fakeServices({
       [`PUT ${EMPLOYEE}/api/v1/saved-views/5`]: { json: view },
       [`DELETE ${EMPLOYEE}/api/v1/saved-views/5`]: { status: 204, text: "" },
@@ -69,7 +69,9 @@ describe("saved views", () => {
     const body = { resource: "assets", name: "Laptops in stock", filters: {}, sort: null, columns: null };
     expect((await putView(appRequest("/api/saved-views/5", { method: "PUT", body, headers: { cookie } }), routeParams("5"))).status).toBe(200);
     expect((await deleteView(appRequest("/api/saved-views/5", { method: "DELETE", headers: { cookie } }), routeParams("5"))).status).toBe(204);
-    expect((await deleteView(appRequest("/api/saved-views/x", { method: "DELETE", headers: { cookie } }), routeParams("x"))).status).toBe(404);
+    const bad = await deleteView(appRequest("/api/saved-views/x", { method: "DELETE", headers: { cookie } }), routeParams("x"));
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ code: "validation_error", detail: [{ loc: ["path", "id"], field: "id" }] });
     const foreign = await deleteView(
       appRequest("/api/saved-views/5", { method: "DELETE", headers: { cookie, origin: "https://evil.example" } }),
       routeParams("5"),

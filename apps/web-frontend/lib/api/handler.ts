@@ -5,6 +5,7 @@ import { readSession, type ServerSession } from "../auth/token";
 import { isServiceError, toErrorAnswer } from "../services/errors";
 import type { ServiceContext } from "../services/http";
 import { checkCsrf } from "./csrf";
+import { readPathDay, readPathId, type PathError } from "./path";
 import { errorAnswer, validationFailed } from "./respond";
 
 interface HandlerArgs<TQuery, TBody> {
@@ -103,4 +104,49 @@ export function apiRoute<TQuery extends z.ZodType = z.ZodUndefined, TBody extend
       throw error;
     }
   };
+}
+
+interface PathSpec<TIds extends string, TDays extends string> {
+  /** The path's id segments (`["id"]`, `["id", "logId"]`): each a whole number from 1. */
+  ids: readonly TIds[];
+  /** The path's day segments (`["day"]`): each `YYYY-MM-DD`. */
+  days?: readonly TDays[];
+}
+
+/**
+ * An `apiRoute` under a dynamic path (`/api/assets/[id]/…`): the same CSRF → session → zod steps,
+ * then every id (and day) segment of the path checked — a malformed one is the services' 422 with
+ * `loc: ["path", name]`, all of them in one answer — and handed to the handler as numbers.
+ */
+export function routeWithIds<
+  TIds extends string,
+  TDays extends string = never,
+  TQuery extends z.ZodType = z.ZodUndefined,
+  TBody extends z.ZodType = z.ZodUndefined,
+>(
+  spec: RouteSpec<TQuery, TBody> & PathSpec<TIds, TDays>,
+  handler: (
+    args: HandlerArgs<z.output<TQuery>, z.output<TBody>> & { ids: Record<TIds, number>; days: Record<TDays, string> },
+  ) => Promise<NextResponse>,
+): (request: NextRequest, route: { params: Promise<Record<TIds | TDays, string>> }) => Promise<NextResponse> {
+  const { ids: idNames, days: dayNames = [], ...validated } = spec;
+  return (request, { params }) =>
+    apiRoute<TQuery, TBody>(validated, async (args) => {
+      const raw: Record<string, string> = await params;
+      const ids = {} as Record<TIds, number>;
+      const days = {} as Record<TDays, string>;
+      const problems: PathError["detail"] = [];
+      for (const name of idNames) {
+        const read = readPathId(raw, name);
+        if (read.ok) ids[name] = read.id;
+        else problems.push(...read.error.detail);
+      }
+      for (const name of dayNames) {
+        const read = readPathDay(raw, name);
+        if (read.ok) days[name] = read.day;
+        else problems.push(...read.error.detail);
+      }
+      if (problems.length > 0) return errorAnswer(422, { detail: problems, code: "validation_error" });
+      return handler({ ...args, ids, days });
+    })(request);
 }

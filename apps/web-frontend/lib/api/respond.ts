@@ -9,6 +9,11 @@ export function json(body: unknown, status = 200): NextResponse {
   return NextResponse.json(body, { status, headers: NO_STORE });
 }
 
+/** 204 No Content (a body is not allowed with it). */
+export function noContent(): NextResponse {
+  return new NextResponse(null, { status: 204, headers: NO_STORE });
+}
+
 export function errorAnswer(status: number, body: ErrorBody): NextResponse {
   return json(body, status);
 }

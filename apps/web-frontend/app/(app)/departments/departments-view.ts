@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DEFAULT_PAGE_SIZE, EMPLOYEE_SORT_VALUES, EMPLOYEE_STATUS_VALUES, idSchema } from "@/lib/employees-query";
+import { idSchema } from "@/lib/api/path";
+import { DEFAULT_PAGE_SIZE, EMPLOYEE_SORT_VALUES, EMPLOYEE_STATUS_VALUES } from "@/lib/employees-query";
 
 /** The /departments page's URL: the department shown, and its employees' filter, sort and page. */
 export const departmentsViewSchema = z.object({

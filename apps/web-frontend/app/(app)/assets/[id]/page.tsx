@@ -9,6 +9,7 @@ import { MaintenanceLog } from "@/components/assets/maintenance-log";
 import { StatusBadge } from "@/components/assets/status-badge";
 import { Forbidden, ServiceErrorState } from "@/components/page-errors";
 import { METHOD_LABELS } from "@/lib/assets-query";
+import { idSchema } from "@/lib/api/path";
 import { canManage, canSee } from "@/lib/auth/roles";
 import { requireSession, serviceContext } from "@/lib/auth/session";
 import { assetDetail, type AssetDetailView, type AssetOwner } from "@/lib/compose/assets";
@@ -48,8 +49,9 @@ export default async function AssetPage({
   const session = await requireSession();
   if (!canSee(session.user.roles, "assets")) return <Forbidden />;
   const [{ id: raw }, search] = await Promise.all([params, searchParams]);
-  const id = /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
-  if (!(id >= 1 && id <= 2_147_483_647)) notFound();
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   let view: AssetDetailView;
   try {
     view = await assetDetail(id, serviceContext(session));

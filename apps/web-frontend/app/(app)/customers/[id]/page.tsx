@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CustomerForm } from "@/components/invoices/customer-form";
 import { Forbidden, ServiceErrorState } from "@/components/page-errors";
+import { idSchema } from "@/lib/api/path";
 import { canManage, canSee } from "@/lib/auth/roles";
 import { requireSession, serviceContext } from "@/lib/auth/session";
 import { customerService, type Customer } from "@/lib/services/invoice";
@@ -20,12 +21,12 @@ export default async function CustomerPage({
   const session = await requireSession();
   const roles = session.user.roles;
   if (!canSee(roles, "customers")) return <Forbidden />;
-  const { id } = await params;
-  if (!/^\d{1,10}$/.test(id)) notFound();
+  const id = idSchema.safeParse((await params).id);
+  if (!id.success) notFound();
   const created = (await searchParams).created === "1";
   let customer: Customer;
   try {
-    customer = await customerService.get(Number(id), serviceContext(session));
+    customer = await customerService.get(id.data, serviceContext(session));
   } catch (error) {
     return <ServiceErrorState error={error} title="The customer could not be loaded" />;
   }

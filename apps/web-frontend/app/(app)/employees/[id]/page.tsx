@@ -8,10 +8,11 @@ import { EmployeeActions } from "@/components/employees/employee-actions";
 import { MonthPicker } from "@/components/employees/month-picker";
 import { RecordDay } from "@/components/employees/record-day";
 import { Forbidden, ServiceErrorState } from "@/components/page-errors";
+import { idSchema } from "@/lib/api/path";
 import { canManage, canSee } from "@/lib/auth/roles";
 import { requireSession, serviceContext } from "@/lib/auth/session";
 import { employeeWithAssets, type EmployeeWithAssets } from "@/lib/compose/employees";
-import { idSchema, monthOf, monthRange } from "@/lib/employees-query";
+import { monthOf, monthRange } from "@/lib/employees-query";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { Asset } from "@/lib/services/asset";
 import {

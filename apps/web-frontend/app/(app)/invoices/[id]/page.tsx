@@ -6,6 +6,7 @@ import { sameAmount, sumDecimals, taxByRate } from "@/components/invoices/decima
 import { InvoiceActions } from "@/components/invoices/invoice-actions";
 import { InvoiceStatusBadge } from "@/components/invoices/status-badge";
 import { Forbidden, ServiceErrorState } from "@/components/page-errors";
+import { idSchema } from "@/lib/api/path";
 import { canManage, canSee } from "@/lib/auth/roles";
 import { requireSession, serviceContext } from "@/lib/auth/session";
 import { invoiceWithEmployee, type InvoiceWithEmployee } from "@/lib/compose/invoices";
@@ -30,12 +31,12 @@ export default async function InvoicePage({
   const session = await requireSession();
   const roles = session.user.roles;
   if (!canSee(roles, "invoices")) return <Forbidden />;
-  const { id } = await params;
-  if (!/^\d{1,10}$/.test(id)) notFound();
+  const id = idSchema.safeParse((await params).id);
+  if (!id.success) notFound();
   const notice = (await searchParams).notice;
   let invoice: InvoiceWithEmployee;
   try {
-    invoice = await invoiceWithEmployee(Number(id), serviceContext(session));
+    invoice = await invoiceWithEmployee(id.data, serviceContext(session));
   } catch (error) {
     return <ServiceErrorState error={error} title="The invoice could not be loaded" />;
   }

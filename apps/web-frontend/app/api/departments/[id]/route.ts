@@ -1,36 +1,20 @@
-import type { NextRequest } from "next/server";
-import { noContent, pathIdOf, type RouteParams } from "@/app/api/employees/path-params";
-import { apiRoute } from "@/lib/api/handler";
-import { json } from "@/lib/api/respond";
+import { routeWithIds } from "@/lib/api/handler";
+import { json, noContent } from "@/lib/api/respond";
 import { departmentUpdateSchema } from "@/lib/employees-query";
 import { employeeService } from "@/lib/services/employee";
 
-type Params = RouteParams<"id">;
-
 /** `GET /api/departments/{id}`. */
-export function GET(request: NextRequest, { params }: Params) {
-  return apiRoute({}, async ({ context }) => {
-    const path = await pathIdOf(params);
-    if (!path.ok) return path.answer;
-    return json(await employeeService.department(path.id, context));
-  })(request);
-}
+export const GET = routeWithIds({ ids: ["id"] }, async ({ ids: { id }, context }) =>
+  json(await employeeService.department(id, context)),
+);
 
 /** `PATCH /api/departments/{id}`: rename, recode, move (`parent_id`), change the manager. */
-export function PATCH(request: NextRequest, { params }: Params) {
-  return apiRoute({ body: departmentUpdateSchema }, async ({ body, context }) => {
-    const path = await pathIdOf(params);
-    if (!path.ok) return path.answer;
-    return json(await employeeService.updateDepartment(path.id, body, context));
-  })(request);
-}
+export const PATCH = routeWithIds({ ids: ["id"], body: departmentUpdateSchema }, async ({ ids: { id }, body, context }) =>
+  json(await employeeService.updateDepartment(id, body, context)),
+);
 
 /** `DELETE /api/departments/{id}`: 409 while it has employees or sub-departments. */
-export function DELETE(request: NextRequest, { params }: Params) {
-  return apiRoute({}, async ({ context }) => {
-    const path = await pathIdOf(params);
-    if (!path.ok) return path.answer;
-    await employeeService.deleteDepartment(path.id, context);
-    return noContent();
-  })(request);
-}
+export const DELETE = routeWithIds({ ids: ["id"] }, async ({ ids: { id }, context }) => {
+  await employeeService.deleteDepartment(id, context);
+  return noContent();
+});

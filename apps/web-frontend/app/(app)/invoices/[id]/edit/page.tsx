@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InvoiceForm } from "@/components/invoices/invoice-form";
 import { Forbidden, ServiceErrorState } from "@/components/page-errors";
+import { idSchema } from "@/lib/api/path";
 import { canManage, canSee } from "@/lib/auth/roles";
 import { requireSession, serviceContext } from "@/lib/auth/session";
 import { invoiceWithEmployee, type InvoiceWithEmployee } from "@/lib/compose/invoices";
@@ -14,11 +15,11 @@ export default async function EditInvoicePage({ params }: { params: Promise<{ id
   const session = await requireSession();
   const roles = session.user.roles;
   if (!canSee(roles, "invoices") || !canManage(roles, "invoices")) return <Forbidden />;
-  const { id } = await params;
-  if (!/^\d{1,10}$/.test(id)) notFound();
+  const id = idSchema.safeParse((await params).id);
+  if (!id.success) notFound();
   let invoice: InvoiceWithEmployee;
   try {
-    invoice = await invoiceWithEmployee(Number(id), serviceContext(session));
+    invoice = await invoiceWithEmployee(id.data, serviceContext(session));
   } catch (error) {
     return <ServiceErrorState error={error} title="The invoice could not be loaded" />;
   }

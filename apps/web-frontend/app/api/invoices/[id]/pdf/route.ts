@@ -1,7 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute } from "@/lib/api/handler";
+import { routeWithIds } from "@/lib/api/handler";
 import { invoiceService } from "@/lib/services/invoice";
-import { badId, pathId } from "../../path-id";
 
 /** The service's headers a download keeps. */
 const PASSED_ON = ["content-type", "content-disposition", "content-length", "last-modified", "etag"];
@@ -10,9 +9,7 @@ const PASSED_ON = ["content-type", "content-disposition", "content-length", "las
  * `GET /api/invoices/{id}/pdf`: the invoice service's PDF streamed through as it comes (its
  * status, content type and disposition); its 4xx as `{detail, code}`, 503 when it is down.
  */
-export const GET = apiRoute({}, async ({ request, context }) => {
-  const id = pathId(request, "invoices");
-  if (id === null) return badId("invoice_id");
+export const GET = routeWithIds({ ids: ["id"] }, async ({ request, ids: { id }, context }) => {
   const upstream = await invoiceService.pdf(id, context);
   const headers = new Headers({ "cache-control": "private, no-store" });
   for (const name of PASSED_ON) {
