@@ -7,7 +7,8 @@
 
 Extra arguments go through: ``up --check`` starts everything, checks it answers and stops;
 ``up --verbose`` prints a failure's whole story (tracebacks, a command's full output);
-``test --filter=@repo/employee-service`` is handed to Turborepo.
+``test --filter=@repo/employee-service`` is handed to Turborepo; ``test --quick`` leaves out the
+tests marked ``long`` (faults and the load run on the whole ERP, a few minutes), which CI runs.
 
 Standard library only: this file installs the tools everything else needs (uv, then the Python
 workspace with ``uv sync``, then the npm workspace with ``npm ci``).
@@ -120,6 +121,9 @@ def main(argv: list[str]) -> int:
         install_node(env)  # the web app is built and served from the npm workspace
         return run([uv, "run", "--frozen", "python", "-m", "tb_devstack", "up", *extra], env)
 
+    if "--quick" in extra:
+        extra = [arg for arg in extra if arg != "--quick"]
+        env["PYTEST_ADDOPTS"] = (env.get("PYTEST_ADDOPTS", "") + " -m 'not long'").strip()
     sync_python(env)
     install_node(env)
     turbo = ROOT / "node_modules" / ".bin" / f"turbo{'.cmd' if os.name == 'nt' else ''}"

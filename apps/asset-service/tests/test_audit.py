@@ -247,8 +247,41 @@ async def test_audit_verify_names_an_edited_or_removed_row(
     assert f"row {ids[3]} is broken" in capsys.readouterr().err
 
 
-async def _run_verify() -> int:
+async def test_audit_verify_with_a_head_noted_earlier_catches_removed_newest_rows(
+    own_database: str, tokens: TokenFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(
+        AssetSettings(database_url=own_database, environment="test", jwt_secret=TEST_SECRET)
+    )
+    try:
+        async with api_client(app) as client:
+            make = Factory(client, tokens.headers("asset_manager", sub="truncate-tests"))
+            for _ in range(3):
+                await make.category()
+    finally:
+        await app.state.employee_directory.aclose()
+        await app.state.database.dispose()
+
+    assert await _run_verify() == 0
+    printed = capsys.readouterr().out
+    head = printed.split("head: ", 1)[1].split()[0]
+    assert await _run_verify("--expect", head) == 0
+    capsys.readouterr()
+
+    with psycopg.connect(own_database, autocommit=True) as connection:
+        connection.execute(
+            "DELETE FROM asset_schema.audit_log WHERE id = (SELECT max(id) FROM asset_schema.audit_log)"
+        )
+    # The shorter chain still verifies on its own; against the head noted earlier it does not.
+    assert await _run_verify() == 0
+    capsys.readouterr()
+    assert await _run_verify("--expect", head) == 1
+    assert "newest rows were removed" in capsys.readouterr().err
+    assert await _run_verify("--expect", "not-a-head") == 2
+
+
+async def _run_verify(*arguments: str) -> int:
     # The command runs its own event loop; here it runs in a thread beside the test's loop.
     import asyncio
 
-    return await asyncio.to_thread(main, ["audit-verify"])
+    return await asyncio.to_thread(main, ["audit-verify", *arguments])

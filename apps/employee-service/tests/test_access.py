@@ -100,6 +100,9 @@ async def test_role_matrix(
         if response.status_code == 200:
             items = response.json()["items"]
             assert all(item.get("employee_id", item.get("id")) == me["id"] for item in items)
+    elif role == "employee" and path.endswith("/check-in"):
+        # Their own attendance only: checking in someone else is 404, as reading theirs is.
+        assert response.status_code == 404, response.text
     else:
         assert response.status_code == 403, response.text
         assert response.json()["code"] == "forbidden"

@@ -183,11 +183,15 @@ async def test_an_employee_cannot_check_in_someone_else_or_choose_the_time(
     colleague = await make.employee()
     me = tokens.headers("employee", employee_id=person["id"])
 
+    # Someone else's attendance is beyond their own grant: not found, as when reading it.
     for response in (
         await check_in(client, me, employee_id=colleague["id"]),
+        await check_out(client, me, employee_id=colleague["id"]),
+    ):
+        assert_error(response, 404, "not_found")
+    for response in (
         await check_in(client, me, at="2026-03-02T08:00:00Z"),
         await check_in(client, me, employee_id=person["id"], at="2026-03-02T08:00:00Z"),
-        await check_out(client, me, employee_id=colleague["id"]),
         await check_out(client, me, at="2026-03-02T16:00:00Z"),
     ):
         assert_error(response, 403, "forbidden")

@@ -19,8 +19,9 @@ from conftest import (
     running,
 )
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
 
+from tb_platform.events.consumer import Consumer, handles
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.rabbitmq import RabbitMqTransport
 from tb_platform.events.redis_streams import RedisStreamsTransport
@@ -241,3 +242,43 @@ async def test_a_message_nobody_can_read_is_dead_lettered_and_the_next_one_appli
 
 async def _count(value: int, count: int) -> bool:
     return value >= count
+
+
+async def test_a_database_outage_does_not_use_up_an_events_attempts(
+    env: EventEnv, redis: RedisStreamsTransport
+) -> None:
+    # The handler's connection is ended by the server four times running (as pg_terminate_backend
+    # or a restart does), more than the two attempts the consumer gives a failing event.
+    cut = 4
+
+    @handles("employee.created")
+    async def record_after_outage(uow: Any, event: Envelope) -> None:
+        nonlocal cut
+        if cut:
+            cut -= 1
+            await uow.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        await uow.session.execute(
+            insert(env.effects).values(
+                event_id=event.id, type=event.type, subject=event.subject, actor=uow.actor.sub
+            )
+        )
+
+    consumer = Consumer(
+        CONSUMER,
+        redis,
+        env.database,
+        [record_after_outage],
+        tables=env.tables,
+        max_attempts=2,
+        retry_base=0.01,
+        retry_cap=0.05,
+    )
+    async with running(consumer):
+        envelope = await env.hire(1)
+        await redis.publish(envelope)
+        await eventually(lambda: _applied(env, 1))
+
+    assert cut == 0
+    assert await env.effect_ids() == [envelope.id]
+    assert list(await env.rows(select(env.tables.dead_letters))) == []
+    assert consumer.stats.retries >= 4

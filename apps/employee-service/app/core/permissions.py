@@ -56,6 +56,8 @@ ReadDepartments = Annotated[Grant, Depends(POLICY.require("departments", READ))]
 WriteDepartments = Annotated[Grant, Depends(POLICY.require("departments", WRITE))]
 ReadAttendance = Annotated[Grant, Depends(POLICY.require("attendance", READ))]
 WriteAttendance = Annotated[Grant, Depends(POLICY.require("attendance", WRITE))]
+# Recording a whole day (an absence, a leave, corrected times) is HR's: an own grant is not enough.
+RecordAttendance = Annotated[Grant, Depends(POLICY.require("attendance", WRITE, scope=ALL))]
 ReadRoles = Annotated[Grant, Depends(POLICY.require("roles", READ))]
 ReadSavedViews = Annotated[Grant, Depends(POLICY.require("saved_views", READ))]
 WriteSavedViews = Annotated[Grant, Depends(POLICY.require("saved_views", WRITE))]

@@ -32,7 +32,9 @@ class EmployeeCreate(InputModel):
     hire_date: BusinessDate | None = Field(default=None, description="Absent or null: today (UTC)")
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     password: Password | None = Field(default=None, description="Sets a login for the employee")
-    roles: list[RoleName] = Field(default_factory=lambda: [RoleName.EMPLOYEE])
+    roles: list[RoleName] = Field(
+        default_factory=lambda: [RoleName.EMPLOYEE], max_length=len(RoleName)
+    )
 
 
 class EmployeeUpdate(PatchModel):
@@ -71,7 +73,8 @@ class EmployeeBulk(BulkRequest):
 
 
 class RolesUpdate(InputModel):
-    roles: list[RoleName]
+    # Each role once at most: a list of 100 000 repeats is no request anyone means.
+    roles: list[RoleName] = Field(max_length=len(RoleName))
 
 
 class EmployeePublic(BaseModel):

@@ -122,6 +122,7 @@ class RunningService:
     process: subprocess.Popen[bytes]
     log_path: Path
     role: str = "server"  # "server", "worker" or "backing"
+    argv: tuple[str, ...] = ()  # the command it was started with (restart() runs it again)
 
     @property
     def name(self) -> str:
@@ -328,24 +329,36 @@ class DevStack:
         self.say(f"tb-devstack: starting {backing.name} on {url} (log: {self._relative(log_path)})")
         service = Service(name=backing.name, default_port=port, serve=tuple(argv))
         running = self._spawn(service, argv, url=url, log_path=log_path, role="backing")
+        self._wait_listening(running)
+        self._env[backing.url_variable] = url
+        self.backing_info.append((backing.name, url, backing.describe(Path(self._relative(data)))))
+
+    def _wait_listening(self, running: RunningService) -> None:
+        """Until the backing server ``running`` accepts connections on its port."""
+        port = running.service.default_port  # a backing server's Service holds its real port
         deadline = time.monotonic() + self.ready_timeout
         while not port_in_use(port):
             self._check_interrupted()
             if running.process.poll() is not None or time.monotonic() > deadline:
                 raise StackError(
-                    f"{backing.name} did not start on port {port}. Last lines of "
-                    f"{self._relative(log_path)}:\n{running.log_tail()}"
+                    f"{running.name} did not start on port {port}. Last lines of "
+                    f"{self._relative(running.log_path)}:\n{running.log_tail()}"
                 )
             time.sleep(POLL_SECONDS)
-        self._env[backing.url_variable] = url
-        self.backing_info.append((backing.name, url, backing.describe(Path(self._relative(data)))))
 
     def _spawn(
-        self, service: Service, argv: Sequence[str], *, url: str, log_path: Path, role: str
+        self,
+        service: Service,
+        argv: Sequence[str],
+        *,
+        url: str,
+        log_path: Path,
+        role: str,
+        append_log: bool = False,
     ) -> RunningService:
         """Start a long-running process of the stack, its output in ``log_path``."""
         self.started_anything = True
-        with log_path.open("wb") as log:
+        with log_path.open("ab" if append_log else "wb") as log:
             process = subprocess.Popen(  # noqa: S603 (our own commands)
                 list(argv),
                 cwd=self.root,
@@ -358,7 +371,12 @@ class DevStack:
                 preexec_fn=die_with_parent(signal.SIGTERM),  # if we are killed, it stops too
             )
         running = RunningService(
-            service=service, url=url, process=process, log_path=log_path, role=role
+            service=service,
+            url=url,
+            process=process,
+            log_path=log_path,
+            role=role,
+            argv=tuple(argv),
         )
         self.running.append(running)
         return running
@@ -506,6 +524,69 @@ class DevStack:
     def first_exited(self) -> RunningService | None:
         """A service whose process has ended (it should not, while the stack runs)."""
         return next((r for r in self.running if r.process.poll() is not None), None)
+
+    # -- faults (what the fault tests do to a running stack) ------------------------------------
+
+    def process(self, name: str) -> RunningService:
+        """The process called ``name``: a service's server (``"invoice-service"``), its worker
+        (``"invoice-service worker"``) or a backing server (``"redis"``)."""
+        for running in self.running:
+            if running.name == name:
+                return running
+        known = ", ".join(r.name for r in self.running) or "none"
+        raise StackError(f"no process {name!r} in this stack (it runs: {known})")
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> int:
+        """Send ``sig`` to every process of ``name``'s group and wait until they have all ended.
+
+        The whole group, not only its leader, so that a server behind a wrapper (``uv run``,
+        uvicorn's supervisor with workers) dies too and its port is free again. Returns the
+        leader's exit status (minus the signal's number when the signal ended it). The process
+        keeps its place in the stack; :meth:`restart` starts it again there.
+        """
+        running = self.process(name)
+        with suppress(ProcessLookupError):
+            os.killpg(running.process.pid, sig)
+        try:
+            code = running.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise StackError(f"{name} (pid {running.process.pid}) outlived {sig!r}") from None
+        deadline = time.monotonic() + KILL_WAIT_SECONDS
+        while _group_alive(running.process.pid):
+            if time.monotonic() > deadline:
+                raise StackError(f"processes of {name}'s group outlived {sig!r}")
+            time.sleep(POLL_SECONDS)
+        return code
+
+    def restart(self, name: str) -> RunningService:
+        """Start ``name`` again, after :meth:`kill` or a crash: the same command, port and
+        environment (a backing server the same data folder); its log goes on in the same file.
+
+        Returns once it serves: a service's ready path answers 200, a backing server's port
+        accepts connections. Call it from the main thread: only a process started there is tied
+        to ours, to be stopped if we die (see ``die_with_parent``).
+        """
+        old = self.process(name)
+        if old.process.poll() is None:
+            raise StackError(f"{name} (pid {old.process.pid}) is still running: kill it first")
+        with old.log_path.open("ab") as log:
+            log.write(f"\n-- tb-devstack: restarting {name} --\n".encode())
+        new = self._spawn(
+            old.service,
+            old.argv,
+            url=old.url,
+            log_path=old.log_path,
+            role=old.role,
+            append_log=True,
+        )
+        # In the old one's place: stop() ends the processes in the reverse order of their start.
+        self.running.remove(new)
+        self.running[self.running.index(old)] = new
+        if new.role == "backing":
+            self._wait_listening(new)
+        elif new.role == "server":
+            self._wait_ready(new)
+        return new
 
     # -- stopping -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from .audit import AuditTrail, audit_router
@@ -15,8 +16,10 @@ from .db import Database
 from .errors import install_error_handlers
 from .events.worker import WorkerSpec
 from .health import router as health_router
+from .limits import FORM_LIMITS, SAFE_INPUT, BodySizeLimit
 from .openapi import install_error_documentation
 from .query_params import STRICT_QUERY
+from .rbac import PUBLIC, declare_public
 from .security import TokenService
 from .settings import ServiceSettings
 from .token_versions import TokenVersions
@@ -31,7 +34,7 @@ def current_settings(request: Request) -> Any:
 
 
 def _root_router(title: str, description: str, api_prefix: str) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], dependencies=[PUBLIC])
 
     @router.get("/", summary="What this service is and where its documentation is")
     async def root(request: Request) -> dict[str, str]:
@@ -66,6 +69,10 @@ def create_service_app(
 
     ``worker`` (the service's events) adds ``/events/dead``: its dead letters, and their replay.
     ``audit`` (the service's audit log and who may read it) adds ``/audit``.
+    Every request is held to :mod:`tb_platform.limits`: a body over its route's limit is a 413
+    before it is read (``MAX_BODY_BYTES``, ``MAX_UPLOAD_BYTES`` for a route that takes a file),
+    and text with a NUL character, text over the ceiling, non-finite numbers and ids beyond 64
+    bits are a 422 naming the input, whatever the route's own types.
     ``/docs`` (Swagger UI) and ``/redoc`` are served with their scripts and styles from the
     service itself (the ``fastapi-offline`` package ships them), so they work on a closed network.
     """
@@ -84,7 +91,14 @@ def create_service_app(
         version=version,
         lifespan=lifespan,
         static_url="/docs-assets",
+        # Starlette's multipart parser allows 1000 files and fields by default.
+        form_limits=FORM_LIMITS,
     )
+    app.add_middleware(BodySizeLimit)
+    # Its only routes so far are the documentation pages it serves (/docs, /redoc): public.
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            declare_public(route.endpoint)
     app.state.settings = settings
     app.state.tokens = TokenService(settings)
     # Revoked tokens (an older ``ver`` than the employee's current one) are refused by the auth
@@ -95,6 +109,7 @@ def create_service_app(
         settings.require_database_url(),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
     )
     install_error_handlers(app)
     app.include_router(_root_router(title, description, api_prefix))
@@ -107,7 +122,8 @@ def create_service_app(
         routers = [*routers, audit_router(audit)]
     for router in routers:
         # Every API route refuses query parameters it does not declare: a typo in a filter
-        # (``?stauts=``) must not widen a list or an export to everything.
-        app.include_router(router, prefix=api_prefix, dependencies=[STRICT_QUERY])
+        # (``?stauts=``) must not widen a list or an export to everything. And no input may
+        # carry what the database cannot store (a NUL character, a number beyond its range).
+        app.include_router(router, prefix=api_prefix, dependencies=[STRICT_QUERY, SAFE_INPUT])
     install_error_documentation(app)
     return app

@@ -1,9 +1,14 @@
-"""The command line every service has: ``<service> migrate | serve [--host H] [--port P] | …``."""
+"""The command line every service has: ``<service> migrate | serve [--host H] [--port P] | …``.
+
+A service with an audit trail (``audit-verify``) also gets ``backup [--output FILE]`` and
+``restore FILE [--clean]`` of its schema (:mod:`tb_platform.backup`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import importlib
 import logging
 import sys
@@ -26,6 +31,9 @@ class Command:
     help: str
     handler: Handler
     arguments: Sequence[tuple[Sequence[str], dict[str, Any]]] = field(default_factory=list)
+    # The audit table (``"package.module:AUDIT"``) the command works on: ``backup`` and
+    # ``restore`` take the service's schema and its audit chain from it.
+    audit_table: str | None = None
 
 
 def seed_demo_command(target: str) -> Command:
@@ -109,14 +117,18 @@ def audit_verify_command(target: str) -> Command:
     naming the first broken row."""
 
     async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
-        from .audit import verify_chain
+        from .audit import ChainHead, verify_chain
         from .db import Database
 
-        module_name, _, name = target.partition(":")
-        table = getattr(importlib.import_module(module_name), name)
+        try:
+            expect = ChainHead.parse(args.expect) if args.expect else None
+        except ValueError as exc:
+            print(f"{settings.service_name} audit-verify: {exc}", file=sys.stderr)
+            return 2
+        table = _load(target)
         database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
         try:
-            report = await verify_chain(database, table)
+            report = await verify_chain(database, table, expect=expect)
         finally:
             await database.dispose()
         if not report.ok:
@@ -127,13 +139,144 @@ def audit_verify_command(target: str) -> Command:
             )
             return 1
         print(f"{settings.service_name} audit-verify: {report.intact} rows intact")
+        if report.head is not None:
+            # Kept elsewhere, it lets a later run tell that the newest rows were removed.
+            print(f"head: {report.head} (check it later with --expect {report.head})")
         return 0
 
     return Command(
         name="audit-verify",
         help="check the audit trail's hash chain; name the first broken row",
         handler=handler,
+        arguments=[
+            (
+                ["--expect"],
+                {
+                    "metavar": "ID:HASH",
+                    "help": "a head printed by an earlier run: fail if that row is gone or changed",
+                },
+            )
+        ],
+        audit_table=target,
     )
+
+
+def _load(target: str) -> Any:
+    module_name, _, name = target.partition(":")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def backup_commands(audit_target: str) -> list[Command]:
+    """``backup [--output FILE]`` and ``restore FILE [--clean]`` of the schema that holds the
+    audit table ``audit_target`` (``"package.module:AUDIT"``); see :mod:`tb_platform.backup`.
+
+    Both exit 1 with the reason on stderr when they cannot do it; ``restore`` also when the
+    restored audit chain is broken (the data is restored: the break was in the backup).
+    """
+
+    async def backup(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        from .backup import BackupError, backup_schema
+
+        schema = _load(audit_target).schema
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        output = args.output or Path(f"{settings.service_name}-{stamp}.dump")
+        url = settings.require_database_url()
+        try:
+            result = await asyncio.to_thread(backup_schema, url, schema, output)
+        except BackupError as exc:
+            print(f"{settings.service_name} backup: {exc}", file=sys.stderr)
+            return 1
+        extensions = f", extensions {', '.join(result.extensions)}" if result.extensions else ""
+        print(
+            f"{settings.service_name} backup: schema {schema} → {result.path} "
+            f"({result.size:,} bytes, {result.tool}{extensions})"
+        )
+        _print_counts(result.tables)
+        return 0
+
+    async def restore(args: argparse.Namespace, settings: ServiceSettings) -> int:
+        from .audit import verify_chain
+        from .backup import BackupError, restore_schema
+        from .db import Database
+
+        table = _load(audit_target)
+        url = settings.require_database_url()
+        try:
+            result = await asyncio.to_thread(
+                restore_schema, url, table.schema, args.file, clean=args.clean
+            )
+        except BackupError as exc:
+            print(f"{settings.service_name} restore: {exc}", file=sys.stderr)
+            return 1
+        replaced = f", replacing {len(result.replaced)} tables" if result.replaced else ""
+        print(
+            f"{settings.service_name} restore: {result.path} → schema {result.schema} "
+            f"({result.tool}{replaced})"
+        )
+        _print_counts(result.tables)
+        database = Database.connect(url, pool_size=1, max_overflow=0)
+        try:
+            report = await verify_chain(database, table)
+        finally:
+            await database.dispose()
+        if not report.ok:
+            print(
+                f"{settings.service_name} restore: the restored audit chain is broken at row "
+                f"{report.broken_id} ({report.reason}); {report.intact} rows before it are intact",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{settings.service_name} restore: audit chain intact ({report.intact} rows)")
+        return 0
+
+    return [
+        Command(
+            name="backup",
+            help="write the service's schema to a pg_dump archive (custom format)",
+            handler=backup,
+            arguments=[
+                (
+                    ["--output", "-o"],
+                    {
+                        "type": Path,
+                        "default": None,
+                        "metavar": "FILE",
+                        "help": "the archive to write (default <service>-<UTC time>.dump here); "
+                        "an existing file is not overwritten",
+                    },
+                ),
+            ],
+            audit_table=audit_target,
+        ),
+        Command(
+            name="restore",
+            help="restore the service's schema from a backup, in one transaction, "
+            "then check the audit chain",
+            handler=restore,
+            arguments=[
+                (
+                    ["file"],
+                    {"type": Path, "metavar": "FILE", "help": "an archive written by backup"},
+                ),
+                (
+                    ["--clean"],
+                    {
+                        "action": "store_true",
+                        "help": "replace the schema's tables (the old ones stay if the restore "
+                        "fails); without it a schema that holds tables is refused",
+                    },
+                ),
+            ],
+            audit_table=audit_target,
+        ),
+    ]
+
+
+def _print_counts(tables: dict[str, int]) -> None:
+    width = max((len(name) for name in tables), default=0)
+    for name, rows in tables.items():
+        print(f"  {name:<{width}}  {rows:>10,}")
+    print(f"  {len(tables)} tables, {sum(tables.values()):,} rows")
 
 
 @dataclass
@@ -144,7 +287,18 @@ class ServiceCLI:
     settings: Callable[[], ServiceSettings]
     commands: Sequence[Command] = ()
 
+    def all_commands(self) -> list[Command]:
+        """The service's commands, plus ``backup`` and ``restore`` when it has an audit table
+        (a command of its own of the same name wins)."""
+        commands = list(self.commands)
+        audit = next((c.audit_table for c in commands if c.audit_table), None)
+        if audit is not None:
+            names = {command.name for command in commands}
+            commands += [c for c in backup_commands(audit) if c.name not in names]
+        return commands
+
     def main(self, argv: Sequence[str] | None = None) -> int:
+        commands = self.all_commands()
         parser = argparse.ArgumentParser(prog=self.prog)
         sub = parser.add_subparsers(dest="command", required=True)
         sub.add_parser("migrate", help="apply the database migrations to DATABASE_URL")
@@ -154,7 +308,7 @@ class ServiceCLI:
             "--port", type=int, default=None, help="port (PORT, default the service's own)"
         )
         serve.add_argument("--workers", type=int, default=1)
-        for command in self.commands:
+        for command in commands:
             parser_ = sub.add_parser(command.name, help=command.help)
             for flags, options in command.arguments:
                 parser_.add_argument(*flags, **options)
@@ -171,7 +325,7 @@ class ServiceCLI:
             return 0
         if args.command == "serve":
             return self._serve(args, settings)
-        for command in self.commands:
+        for command in commands:
             if command.name == args.command:
                 try:
                     result = asyncio.run(command.handler(args, settings))

@@ -9,7 +9,10 @@ from typing import Annotated
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -68,6 +71,73 @@ def libpq_url(url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
 
 
+# SQLSTATEs that say the connection or the server is gone rather than that a statement is wrong:
+# class 08 (connection exception; asyncpg's ConnectionDoesNotExistError is 08003) and these.
+_GONE_SQLSTATES = frozenset(
+    {
+        "57P01",  # admin_shutdown: pg_terminate_backend, or a fast shutdown
+        "57P02",  # crash_shutdown: another backend crashed, the server restarts
+        "57P03",  # cannot_connect_now: starting up or shutting down
+        "53300",  # too_many_connections
+    }
+)
+
+
+def database_gone(error: BaseException | None) -> bool:
+    """Whether ``error`` (the driver's, or an error raised from it) means that the connection to
+    the database, or the database server, is gone — not that the statement was wrong.
+
+    Looks along the ``raise … from`` chain: SQLAlchemy's error wraps the driver adapter's, which
+    wraps asyncpg's, which wraps the socket's.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError):  # reset, refused, a connect timeout (TimeoutError)
+            return True
+        sqlstate = getattr(error, "sqlstate", None)
+        if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _GONE_SQLSTATES):
+            return True
+        # asyncpg after the server sent a connection's FATAL error (pg_terminate_backend) but
+        # before it saw the socket close: the protocol waits for a ReadyForQuery that never comes
+        # and refuses every further statement with "cannot switch to state N; another operation
+        # (2) is in progress". The connection is dead, only asyncpg does not know it yet.
+        if type(error).__name__ == "InternalClientError" and "another operation" in str(error):
+            return True
+        error = error.__cause__
+    return False
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot be used right now — its connection was lost,
+    it cannot be reached, or no pooled connection came free in time — rather than that the work
+    was wrong. Such work can be tried again unchanged once the database is back."""
+    if isinstance(error, PoolTimeout):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return database_gone(error)
+
+
+def _lost_connections_are_disconnects(context: ExceptionContext) -> None:
+    """SQLAlchemy's ``handle_error`` hook: count every lost connection as a disconnect.
+
+    The asyncpg dialect counts an error as a disconnect only once asyncpg has marked the
+    connection closed, which lags behind a ``pg_terminate_backend``: a pool pre-ping that then
+    failed was raised to the request (a 500) instead of replacing the connection, and a
+    statement that failed left its dead connection to go back to the pool. Marked as a
+    disconnect, the connection is thrown away (a pre-ping takes a new one and the request goes
+    on), and the error says ``connection_invalidated``, which the API answers with 503
+    ``database_unavailable`` (see ``errors.py``). A failure to connect at all (the server down,
+    or the database not accepting connections) is marked too: it is an outage, not a bug.
+    """
+    if context.is_disconnect:
+        return
+    connecting = context.connection is None and not context.is_pre_ping
+    if connecting or database_gone(context.original_exception):
+        context.is_disconnect = True
+
+
 @dataclass
 class Database:
     """The engine and session factory of one running service."""
@@ -76,15 +146,20 @@ class Database:
     sessionmaker: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:
+    def connect(
+        cls, url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 30.0
+    ) -> Database:
         engine = create_async_engine(
             async_url(url),
             pool_size=pool_size,
             max_overflow=max_overflow,
+            # How long a request waits for a free connection; then 503 database_busy (errors.py).
+            pool_timeout=pool_timeout,
             pool_pre_ping=True,
             # UTC everywhere: timestamps come back as aware UTC datetimes whatever the server says.
             connect_args={"server_settings": {"timezone": "UTC"}, "timeout": 5},
         )
+        event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
         return cls(engine=engine, sessionmaker=make_sessionmaker(engine))
 
     async def dispose(self) -> None:

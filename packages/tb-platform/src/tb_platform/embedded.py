@@ -241,19 +241,35 @@ def _bin(program: str) -> Path:
     return Path(str(_pgserver().__file__)).parent / "pginstall" / "bin" / program
 
 
-@functools.cache
-def _system_user() -> str | None:
-    """The user the server runs as: ourselves, or pgserver's own user when we are root."""
-    if os.name == "nt" or os.geteuid() != 0:
-        return None
+def wheel_program(program: str) -> Path:
+    """The path of one of the pgserver wheel's programs (``pg_dump``, ``pg_restore``, ``psql``…),
+    given the permissions the server's own programs get when it is not runnable as installed.
+
+    Raises ImportError when the wheel is not installed (service images carry none).
+    """
+    path = _bin(program)
+    if path.is_file() and not os.access(path, os.X_OK):
+        _open_programs()
+    return path
+
+
+def _open_programs() -> None:
+    """As pgserver does: let every user reach and run the wheel's programs and read its libraries."""
     utils = _pgserver()
-    utils.ensure_user_exists(_SYSTEM_USER)
-    # As pgserver does: that user must be able to reach and run the wheel's programs.
     bin_path = _bin("postgres").parent
     utils.ensure_prefix_permissions(bin_path)
     readable = 0o044
     utils.ensure_folder_permissions(bin_path, readable | 0o011)
     utils.ensure_folder_permissions(bin_path.parent / "lib", readable)
+
+
+@functools.cache
+def _system_user() -> str | None:
+    """The user the server runs as: ourselves, or pgserver's own user when we are root."""
+    if os.name == "nt" or os.geteuid() != 0:
+        return None
+    _pgserver().ensure_user_exists(_SYSTEM_USER)
+    _open_programs()  # that user must be able to reach and run the wheel's programs
     return _SYSTEM_USER
 
 

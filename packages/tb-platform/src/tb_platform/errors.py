@@ -14,7 +14,14 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
@@ -131,6 +138,10 @@ def _pg_code(exc: DBAPIError) -> str | None:
     return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
 
 
+# deadlock_detected, serialization_failure: the database undid the transaction; a retry may pass.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the shared error shape."""
 
@@ -170,6 +181,8 @@ def install_error_handlers(app: FastAPI) -> None:
             403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
+            # A body over its route's limit (tb_platform.limits), or over FastAPI's own.
+            413: "payload_too_large",
         }.get(exc.status_code, "http_error")
         return JSONResponse(
             error_body(exc.detail, code), status_code=exc.status_code, headers=exc.headers
@@ -211,9 +224,27 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _driver_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            # The connection was lost (pg_terminate_backend, a restart, the server gone): the
+            # engine has dropped it (tb_platform.db marks every lost connection), and the next
+            # request takes a new one. Whatever the driver called it, it is an outage.
+            return await _database_down(request, exc)
         # Drivers do not always raise DataError for SQLSTATE class 22 ("data exception": a NUL
         # byte, a value out of range); it is still the client's input, so still a 422.
         sqlstate = _pg_code(exc) or ""
+        if sqlstate in _RETRYABLE_SQLSTATES:
+            # A deadlock or a serialization failure: PostgreSQL rolled this transaction back
+            # so that another could finish. Nothing was written; the same request can be sent
+            # again.
+            logger.warning("transaction rolled back by the database (%s): %s", sqlstate, exc)
+            return JSONResponse(
+                error_body(
+                    "The change collided with another one and was not made; send it again",
+                    "database_conflict",
+                ),
+                status_code=503,
+                headers={"Retry-After": "1"},
+            )
         if sqlstate.startswith("22"):
             return await _data_error(request, exc)  # type: ignore[arg-type]
         logger.exception("database error", exc_info=exc)
@@ -226,6 +257,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("The database is unavailable; try again shortly", "database_unavailable"),
             status_code=503,
+        )
+
+    @app.exception_handler(PoolTimeout)
+    async def _database_busy(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every connection of the pool stayed taken for the whole pool timeout: overload, not
+        # a fault of the request.
+        logger.error("no database connection free: %s", exc)
+        return JSONResponse(
+            error_body("The service is too busy to answer now; try again shortly", "database_busy"),
+            status_code=503,
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(OSError)

@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from .errors import error_body
+from .rbac import PUBLIC
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[PUBLIC])
 
 
 @router.get("/health", summary="Liveness: the process is up")

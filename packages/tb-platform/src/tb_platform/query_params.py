@@ -23,7 +23,12 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AliasChoices, BaseModel
 from pydantic.fields import FieldInfo
 
-__all__ = ["STRICT_QUERY", "declared_query_params", "reject_unknown_query_params"]
+__all__ = [
+    "STRICT_QUERY",
+    "declared_query_params",
+    "reject_unknown_query_params",
+    "route_dependant",
+]
 
 # Names a route accepts, by its dependant (built once per route and kept for the app's life).
 # ``None``: the route takes any name (a query model with ``extra="allow"``).
@@ -78,7 +83,8 @@ def _names_of(dependant: Dependant) -> frozenset[str] | None:
     return names
 
 
-def _route_dependant(request: Request) -> Dependant | None:
+def route_dependant(request: Request) -> Dependant | None:
+    """The dependant of the request's route, with the dependencies its including routers add."""
     # FastAPI resolves an included router per inclusion: ``scope["route"]`` is the route as its
     # module declared it, while the inclusion's context also holds the dependencies the including
     # routers add. Prefer the latter; fall back to the former (and to older FastAPI versions).
@@ -92,7 +98,7 @@ def _route_dependant(request: Request) -> Dependant | None:
 
 def declared_query_params(request: Request) -> frozenset[str] | None:
     """The query parameter names the request's route declares; ``None`` when any name goes."""
-    dependant = _route_dependant(request)
+    dependant = route_dependant(request)
     if dependant is None:
         return None
     return _names_of(dependant)

@@ -8,9 +8,13 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 
 class InputModel(BaseModel):
-    """A request body: unknown fields are refused so that a typo is a 422, not silently ignored."""
+    """A request body: unknown fields are refused so that a typo is a 422, not silently ignored.
 
-    model_config = ConfigDict(extra="forbid")
+    A number field takes finite numbers only: ``"NaN"`` or ``"1e400"`` as text (JSON's own
+    ``NaN`` and ``1e400`` are refused before, by :mod:`tb_platform.limits`) is no quantity.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class PatchModel(InputModel):

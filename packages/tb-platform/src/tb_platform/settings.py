@@ -29,8 +29,11 @@ class ServiceSettings(BaseSettings):
         default=None,
         description="postgresql://user:pass@host:port/db; the service picks its own drivers",
     )
-    db_pool_size: int = Field(default=10, ge=1, le=200)
-    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    # 5 + 5 per server process: the five services and their workers stay under PostgreSQL's
+    # default 100 connections together (a request waits for a free one; it does not fail).
+    db_pool_size: int = Field(default=5, ge=1, le=200)
+    db_max_overflow: int = Field(default=5, ge=0, le=200)
+    db_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
@@ -41,6 +44,11 @@ class ServiceSettings(BaseSettings):
     broker_url: str | None = Field(default=None, description="amqp://user:pass@host:5672/")
     cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
     event_max_attempts: int = Field(default=5, ge=1, le=100)
+
+    # Request bodies (tb_platform.limits): a JSON body up to MAX_BODY_BYTES, an upload (a route
+    # that takes a file or a form) up to MAX_UPLOAD_BYTES; none above 10 MiB.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=10 * 1024 * 1024)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=10 * 1024 * 1024)
 
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_algorithm: Literal["HS256"] = "HS256"

@@ -24,9 +24,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from ..db import Database, SessionDep
-from ..errors import AppError, Conflict, Forbidden, NotFound
+from ..errors import AppError, Conflict, NotFound
 from ..paging import ListParamsDep, Page, Sorting, paginate
-from ..security import CurrentPrincipal, Principal
+from ..rbac import ALL, READ, WRITE, Grant, Policy
 from .consumer import Consumer
 from .envelope import Envelope
 from .transport import Delivery, Transport
@@ -54,13 +54,10 @@ class ReplayFailed(AppError):
     code = "dead_letter_failed"
 
 
-async def _admin(principal: CurrentPrincipal) -> Principal:
-    if not principal.has_role("admin"):
-        raise Forbidden("Only an admin may read or replay dead letters")
-    return principal
-
-
-Admin = Annotated[Principal, Depends(_admin)]
+# Only an admin reads or replays dead letters: a permission table of its own, as data.
+_POLICY = Policy({"admin": {"dead_letters": {READ: ALL, WRITE: ALL}}})
+ReadDeadLetters = Annotated[Grant, Depends(_POLICY.require("dead_letters", READ))]
+ReplayDeadLetters = Annotated[Grant, Depends(_POLICY.require("dead_letters", WRITE))]
 
 
 class _ReplayOnly(Transport):
@@ -98,7 +95,7 @@ def dead_letter_router(spec: WorkerSpec) -> APIRouter:
 
     @router.get("", response_model=Page[DeadLetterPublic])
     async def list_dead_letters(
-        _: Admin,
+        _: ReadDeadLetters,
         session: SessionDep,
         params: ListParamsDep,
         consumer: Annotated[str | None, Query(max_length=200)] = None,
@@ -120,7 +117,7 @@ def dead_letter_router(spec: WorkerSpec) -> APIRouter:
     )
     async def replay(
         dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
-        _: Admin,
+        _: ReplayDeadLetters,
         request: Request,
     ) -> DeadLetterPublic:
         """Apply the event again through its consumer (once the fault is fixed)."""

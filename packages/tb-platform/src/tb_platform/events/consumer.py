@@ -35,7 +35,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..db import Database
+from ..db import Database, database_unavailable
 from ..uow import SYSTEM_CLOCK, Actor, Clock, UnitOfWork, unit_of_work
 from .catalog import data_model
 from .envelope import Envelope
@@ -180,6 +180,7 @@ class Consumer:
             await delivery.ack()
             return
         attempt = 0
+        outage = 0
         while True:
             attempt += 1
             try:
@@ -189,6 +190,26 @@ class Consumer:
                     self.stats.duplicates += 1
                 break
             except Exception as exc:
+                if database_unavailable(exc):
+                    # The database is down or overloaded, not the event wrong: waiting for it
+                    # does not use up the event's attempts (a good event is not dead-lettered
+                    # for an outage), however long it lasts.
+                    attempt -= 1
+                    outage += 1
+                    self.stats.retries += 1
+                    delay = backoff_delay(outage, base=self.retry_base, cap=self.retry_cap)
+                    log.warning(
+                        "%s: %s %s waits for the database (%s); retrying in %.2fs",
+                        self.name,
+                        envelope.type,
+                        envelope.id,
+                        exc,
+                        delay,
+                    )
+                    if await sleep_unless(stop, delay):
+                        await delivery.nack()
+                        return
+                    continue
                 if attempt >= self.max_attempts:
                     log.error(
                         "%s: %s %s failed %s times; dead-lettered",

@@ -101,6 +101,17 @@ class FuzzRun:
             if counts and set(counts) == {401}
         ]
 
+    @property
+    def summary(self) -> str:
+        """One line: operations, requests and how many answers were 5xx."""
+        server_errors = sum(
+            n for counts in self.statuses.values() for status, n in counts.items() if status >= 500
+        )
+        return (
+            f"{len(self.statuses)} operations, {self.requests} requests, "
+            f"{server_errors} answers 5xx, {len(self.failures)} operations off contract"
+        )
+
     def __str__(self) -> str:
         lines = [f"{self.requests} requests"]
         for operation, counts in self.statuses.items():
@@ -328,6 +339,8 @@ async def fuzz_api(
         # the app's database connections (and the rolled-back transaction) live.
         await asyncio.to_thread(probe_all)
 
+    # Shown with ``pytest -s`` (and on failure): the figures of the run.
+    print(f"schemathesis on {app.title}: {run.summary}")
     unreached = run.unreached()
     if unreached:
         run.failures.append(

@@ -10,7 +10,7 @@ from tb_platform.rbac import Grant
 from tb_platform.types import BusinessDate, Id
 from tb_platform.uow import UnitOfWork
 
-from ....core.permissions import ReadAttendance, WriteAttendance
+from ....core.permissions import ReadAttendance, RecordAttendance, WriteAttendance
 from ....models import Attendance, Employee
 from ....schemas.attendance import (
     AttendanceDay,
@@ -46,8 +46,12 @@ async def _subject(
     target = employee_id if employee_id is not None else own
     if target is None:
         raise InvalidField("employee_id", "your login has no employee record; name the employee")
-    if not grant.sees_all and (target != own or at is not None):
-        raise Forbidden("Only HR or an admin may record attendance for others or for another time")
+    if not grant.sees_all:
+        # Someone else's attendance is beyond an own grant: not found, as when reading it.
+        if target != own:
+            raise NotFound(f"Employee {target} not found")
+        if at is not None:
+            raise Forbidden("Only HR or an admin may record attendance for another time")
     return await require_employee(uow.session, employee_id=target), at or uow.clock.now()
 
 
@@ -88,12 +92,10 @@ async def record_day(
     employee_id: Id,
     day: Annotated[BusinessDate, Path(description="YYYY-MM-DD")],
     body: AttendanceDay,
-    grant: WriteAttendance,
+    _: RecordAttendance,
     uow: UnitOfWorkDep,
 ) -> AttendancePublic:
     """HR/admin: record a whole day (absence, leave, or corrected times)."""
-    if not grant.sees_all:
-        raise Forbidden("Only HR or an admin may record a day")
     employee = await require_employee(uow.session, employee_id=employee_id)
     return _public(await service.record_day(uow, employee=employee, day=day, data=body))
 

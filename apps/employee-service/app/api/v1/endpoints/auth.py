@@ -10,6 +10,7 @@ from sqlmodel import col
 from tb_platform import audit
 from tb_platform.db import SessionDep
 from tb_platform.errors import NotFound, TooManyRequests, Unauthorized, error_body
+from tb_platform.rbac import AUTHENTICATED, PUBLIC
 from tb_platform.security import TokenService
 from tb_platform.token_versions import TokenVersions
 
@@ -29,6 +30,7 @@ INVALID_CREDENTIALS = "Invalid email or password"
 @router.post(
     "/login",
     response_model=LoginResponse,
+    dependencies=[PUBLIC],
     responses={
         401: {"description": INVALID_CREDENTIALS},
         429: {"description": "Too many failures"},
@@ -118,6 +120,8 @@ _bearer = HTTPBearer(auto_error=False, description="The token whose version is a
 @router.get(
     "/token-version",
     response_model=TokenVersionPublic,
+    # Authenticated by the caller's token, checked below without its version (the question).
+    dependencies=[AUTHENTICATED],
     responses={
         401: {"description": "No token, or not one this system signed"},
         404: {"description": "The token names no employee"},
