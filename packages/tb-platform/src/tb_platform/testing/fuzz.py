@@ -192,6 +192,9 @@ def _wire(value: str | bytes) -> bytes:
         return value.encode()
 
 
+_NEVER_REVOKED = 2**31 - 1  # the largest token version a token may carry
+
+
 def _callers(
     tokens: TokenFactory, roles: Sequence[str], employee_id: int | None
 ) -> list[tuple[str, dict[str, str]]]:
@@ -200,8 +203,13 @@ def _callers(
     for role in roles:
         linked = employee_id if employee_id is not None else (1 if role == "employee" else None)
         sub = str(linked) if linked is not None else f"fuzz-{role}"
-        # Valid for longer than a deep run (TB_FUZZ_EXAMPLES) takes.
-        headers = tokens.headers(role, employee_id=linked, sub=sub, lifetime=timedelta(hours=3))
+        # Valid for longer than a deep run (TB_FUZZ_EXAMPLES) takes, and never revoked: a
+        # generated request may change the linked employee's roles or password, which raises
+        # their token version (revocation has tests of its own; here it would turn every later
+        # request into a 401).
+        headers = tokens.headers(
+            role, employee_id=linked, sub=sub, lifetime=timedelta(hours=3), ver=_NEVER_REVOKED
+        )
         callers.append((role, headers))
     callers.append(("no token", {}))
     return callers
