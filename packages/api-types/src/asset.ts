@@ -1087,6 +1087,11 @@ export interface components {
             items: components["schemas"]["AssetPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1100,6 +1105,11 @@ export interface components {
             items: components["schemas"]["AssignmentPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1113,6 +1123,11 @@ export interface components {
             items: components["schemas"]["AuditEntryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1126,6 +1141,11 @@ export interface components {
             items: components["schemas"]["CategoryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1139,6 +1159,11 @@ export interface components {
             items: components["schemas"]["DeadLetterPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1152,6 +1177,11 @@ export interface components {
             items: components["schemas"]["MaintenanceDue"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1165,6 +1195,11 @@ export interface components {
             items: components["schemas"]["MaintenancePublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1361,6 +1396,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -1718,6 +1755,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -1783,6 +1822,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path: {
@@ -2020,6 +2061,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
                 /** @description Tag, name or serial contains */
                 q?: string | null;
                 status?: components["schemas"]["AssetStatus"] | null;
@@ -2826,6 +2869,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path: {
@@ -3121,6 +3166,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -3271,6 +3318,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;

@@ -317,6 +317,11 @@ export interface components {
             items: components["schemas"]["AuditEntryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -330,6 +335,11 @@ export interface components {
             items: components["schemas"]["DeadLetterPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -541,6 +551,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -691,6 +703,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;

@@ -976,6 +976,11 @@ export interface components {
             items: components["schemas"]["AttendancePublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -989,6 +994,11 @@ export interface components {
             items: components["schemas"]["AuditEntryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1002,6 +1012,11 @@ export interface components {
             items: components["schemas"]["DeadLetterPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1015,6 +1030,11 @@ export interface components {
             items: components["schemas"]["DepartmentPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1028,6 +1048,11 @@ export interface components {
             items: components["schemas"]["EmployeePublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1041,6 +1066,11 @@ export interface components {
             items: components["schemas"]["SavedViewPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1452,6 +1482,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -2024,6 +2056,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -2380,6 +2414,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path: {
@@ -2697,6 +2733,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -2898,6 +2936,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -3255,6 +3295,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -3405,6 +3447,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;

@@ -1069,6 +1069,11 @@ export interface components {
             items: components["schemas"]["AuditEntryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1082,6 +1087,11 @@ export interface components {
             items: components["schemas"]["CreditNotePublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1095,6 +1105,11 @@ export interface components {
             items: components["schemas"]["CustomerPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1108,6 +1123,11 @@ export interface components {
             items: components["schemas"]["DeadLetterPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1121,6 +1141,11 @@ export interface components {
             items: components["schemas"]["InvoicePublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1134,6 +1159,11 @@ export interface components {
             items: components["schemas"]["PaymentPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -1566,6 +1596,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -1944,6 +1976,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -2660,6 +2694,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path: {
@@ -2819,6 +2855,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path: {
@@ -2977,6 +3015,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -3127,6 +3167,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;

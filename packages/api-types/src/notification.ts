@@ -283,6 +283,11 @@ export interface components {
             items: components["schemas"]["AuditEntryPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -296,6 +301,11 @@ export interface components {
             items: components["schemas"]["DeadLetterPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -309,6 +319,11 @@ export interface components {
             items: components["schemas"]["NotificationPublic"][];
             /** Total */
             total?: number | null;
+            /**
+             * Total Is Estimate
+             * @default false
+             */
+            total_is_estimate: boolean;
             /** Limit */
             limit: number;
             /** Offset */
@@ -464,6 +479,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -598,6 +615,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;
@@ -748,6 +767,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Field to sort by; prefix with '-' for descending */
                 sort?: string | null;
+                /** @description Count every row even when there are more than 10,000 (otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``) */
+                exact_total?: boolean;
             };
             header?: never;
             path?: never;

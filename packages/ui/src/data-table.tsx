@@ -34,6 +34,8 @@ export interface DataTableProps<TRow> {
   data: TRow[];
   /** Rows on the server that match the filters (for "x–y of total" and the page count). */
   total: number;
+  /** The service estimated `total` (a very long list is not counted row by row): "about". */
+  totalIsEstimate?: boolean;
   pageIndex: number;
   pageSize: number;
   onPageChange: (pageIndex: number) => void;
@@ -74,6 +76,7 @@ export function DataTable<TRow>({
   columns,
   data,
   total,
+  totalIsEstimate = false,
   pageIndex,
   pageSize,
   onPageChange,
@@ -223,7 +226,9 @@ export function DataTable<TRow>({
       </div>
       <nav aria-label={`${caption}: pages`} className="flex items-center justify-between gap-3 text-sm">
         <p className="text-slate-600" aria-live="polite">
-          {total === 0 ? "No rows" : `Rows ${first}–${last} of ${total}`}
+          {total === 0
+            ? "No rows"
+            : `Rows ${first}–${last} of ${totalIsEstimate ? "about " : ""}${total.toLocaleString("en")}`}
         </p>
         <div className="flex items-center gap-2">
           <Button

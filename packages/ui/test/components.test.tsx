@@ -85,6 +85,20 @@ describe("DataTable", () => {
     expect(html).toContain("Page 2 of 3");
   });
 
+  it("says 'about' when the service estimated the total of a very long list", () => {
+    const html = renderToStaticMarkup(
+      <DataTable
+        {...base}
+        data={[{ id: 1, name: "Laptop" }]}
+        total={1_000_412}
+        totalIsEstimate
+        pageIndex={0}
+        sorting={[]}
+      />,
+    );
+    expect(html).toContain("Rows 1–2 of about 1,000,412");
+  });
+
   it("shows the empty state when the page has no rows and the error instead of rows", () => {
     const empty = renderToStaticMarkup(
       <DataTable {...base} data={[]} total={0} pageIndex={0} sorting={[]} empty={<p>No assets</p>} />,

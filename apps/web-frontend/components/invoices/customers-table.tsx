@@ -67,6 +67,7 @@ export function CustomersTable() {
         columns={columns}
         data={data?.items ?? []}
         total={data?.total ?? 0}
+        totalIsEstimate={data?.total_is_estimate ?? false}
         pageIndex={pageIndex}
         pageSize={query.limit}
         getRowId={(row) => String(row.id)}

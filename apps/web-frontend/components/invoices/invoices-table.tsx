@@ -455,6 +455,7 @@ export function InvoicesTable({
         columns={columns}
         data={data?.items ?? []}
         total={data?.total ?? 0}
+        totalIsEstimate={data?.total_is_estimate ?? false}
         pageIndex={pageIndex}
         pageSize={pageSize}
         getRowId={(row) => String(row.id)}

@@ -37,7 +37,10 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 
 from .errors import InvalidField
 from .query_params import reject_unknown_query_params
@@ -51,6 +54,9 @@ R = TypeVar("R")
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+# Lists up to this many rows are counted exactly; beyond it, counting every row would cost more
+# than the page itself (a million assets), so ``total`` is the planner's estimate, flagged.
+EXACT_TOTAL_UP_TO = 10_000
 
 
 class Page(BaseModel, Generic[T]):
@@ -58,6 +64,9 @@ class Page(BaseModel, Generic[T]):
 
     items: list[T]
     total: int | None = None
+    # True when ``total`` is the planner's estimate: a list longer than EXACT_TOTAL_UP_TO is not
+    # counted row by row unless ``?exact_total=true`` asks for it.
+    total_is_estimate: bool = False
     limit: int
     offset: int | None = None
     next_cursor: str | None = None
@@ -69,6 +78,7 @@ class ListParams:
     offset: int | None = None
     cursor: str | None = None
     sort: str | None = None
+    exact_total: bool = False
 
 
 def _list_params(
@@ -82,12 +92,19 @@ def _list_params(
     sort: Annotated[
         str | None, Query(description="Field to sort by; prefix with '-' for descending")
     ] = None,
+    exact_total: Annotated[
+        bool,
+        Query(
+            description=f"Count every row even when there are more than {EXACT_TOTAL_UP_TO:,} "
+            "(otherwise ``total`` is then an estimate, flagged by ``total_is_estimate``)"
+        ),
+    ] = False,
     # A typo in a filter (``?stauts=``) must not silently list everything.
     _known_only: Annotated[None, Depends(reject_unknown_query_params)] = None,
 ) -> ListParams:
     if offset is not None and cursor is not None:
         raise InvalidField("cursor", "Use either offset or cursor, not both", location="query")
-    return ListParams(limit=limit, offset=offset, cursor=cursor, sort=sort)
+    return ListParams(limit=limit, offset=offset, cursor=cursor, sort=sort, exact_total=exact_total)
 
 
 ListParamsDep = Annotated[ListParams, Depends(_list_params)]
@@ -100,11 +117,13 @@ class PageResult(Generic[R]):
     offset: int | None
     total: int | None
     next_cursor: str | None
+    total_is_estimate: bool = False
 
     def to_page(self, convert: Callable[[R], T]) -> Page[T]:
         return Page[T](
             items=[convert(row) for row in self.rows],
             total=self.total,
+            total_is_estimate=self.total_is_estimate,
             limit=self.limit,
             offset=self.offset,
             next_cursor=self.next_cursor,
@@ -251,11 +270,11 @@ async def paginate(
         )
 
     total: int | None = None
+    estimated = False
     offset: int | None = None
     if params.cursor is None:
         offset = params.offset or 0
-        count = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = await session.scalar(count) or 0
+        total, estimated = await count_rows(session, statement, exact=params.exact_total)
         page = statement.order_by(*ordering).offset(offset)
     else:
         value, last_id = _decode_cursor(params.cursor, sort, column, tiebreaker)
@@ -275,5 +294,46 @@ async def paginate(
         last = rows[-1]
         next_cursor = _encode_cursor(sort, getattr(last, column.key), getattr(last, tiebreaker.key))
     return PageResult(
-        rows=rows, limit=params.limit, offset=offset, total=total, next_cursor=next_cursor
+        rows=rows,
+        limit=params.limit,
+        offset=offset,
+        total=total,
+        next_cursor=next_cursor,
+        total_is_estimate=estimated,
     )
+
+
+async def count_rows(
+    session: AsyncSession, statement: Select[Any], *, exact: bool = False
+) -> tuple[int, bool]:
+    """The number of rows ``statement`` selects, and whether that number is an estimate.
+
+    Up to :data:`EXACT_TOTAL_UP_TO` rows are counted (the count stops one row past it, so it
+    costs no more on a million rows than on ten thousand); beyond that, the planner's estimate
+    of the statement's rows is given, never less than the rows known to be there.
+    """
+    unordered = statement.order_by(None)
+    if exact:
+        counted = select(func.count()).select_from(unordered.subquery())
+        return await session.scalar(counted) or 0, False
+    bounded = select(func.count()).select_from(unordered.limit(EXACT_TOTAL_UP_TO + 1).subquery())
+    counted_up_to = await session.scalar(bounded) or 0
+    if counted_up_to <= EXACT_TOTAL_UP_TO:
+        return counted_up_to, False
+    plan = await session.scalar(Explain(unordered))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return max(estimate, counted_up_to), True
+
+
+class Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON) <statement>``, its parameters bound as the statement's own."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+
+
+@compiles(Explain, "postgresql")
+def _compile_explain(element: Explain, compiler: Any, **kw: Any) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)

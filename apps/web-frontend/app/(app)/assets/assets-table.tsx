@@ -314,6 +314,7 @@ export function AssetsTable({ canManage }: { canManage: boolean }) {
         columns={columns}
         data={answer?.items ?? []}
         total={answer?.total ?? 0}
+        totalIsEstimate={answer?.total_is_estimate ?? false}
         pageIndex={pageIndex}
         pageSize={pageSize}
         getRowId={(row) => String(row.id)}

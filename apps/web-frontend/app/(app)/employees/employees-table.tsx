@@ -208,6 +208,7 @@ export function EmployeesTable({ canManage }: { canManage: boolean }) {
         columns={columns}
         data={remote.data?.items ?? []}
         total={remote.data?.total ?? 0}
+        totalIsEstimate={remote.data?.total_is_estimate ?? false}
         pageIndex={pageIndex}
         pageSize={pageSize}
         getRowId={(row) => String(row.id)}

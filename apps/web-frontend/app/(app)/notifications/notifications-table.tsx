@@ -117,6 +117,7 @@ export function NotificationsTable() {
         columns={columns}
         data={remote.data?.items ?? []}
         total={remote.data?.total ?? 0}
+        totalIsEstimate={remote.data?.total_is_estimate ?? false}
         pageIndex={Math.floor(query.offset / pageSize)}
         pageSize={pageSize}
         getRowId={(row) => String(row.id)}

@@ -125,6 +125,7 @@ async def list_assets(
     return Page(
         items=items,
         total=result.total,
+        total_is_estimate=result.total_is_estimate,
         limit=result.limit,
         offset=result.offset,
         next_cursor=result.next_cursor,
