@@ -9,6 +9,7 @@ decimals.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +54,10 @@ MONEY_MAX = Decimal("999999999999.99")  # what NUMERIC(14, 2) holds
 CENT = Decimal("0.01")
 
 
+@functools.cache
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of ``currency``: ``Decimal("0.01")``, or ``Decimal("1")`` for JPY."""
+    # Cached: every amount of every response asks (a list of 50 assets, 200 times).
     return Decimal(1).scaleb(-CURRENCIES.get(currency, 2))
 
 
