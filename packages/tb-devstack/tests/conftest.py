@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
@@ -25,6 +27,29 @@ from tb_platform.embedded import server_processes, start_embedded_postgres, stop
 PYTHON = sys.executable
 TESTS = Path(__file__).parent
 BANNER_END = "Press Ctrl-C to stop."
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders outside ``/tmp/pytest-of-<user>``.
+
+    Run as root, the embedded PostgreSQL runs as pgserver's own user, which must be able to reach
+    its data folder through every parent. pytest resets ``/tmp/pytest-of-<user>`` to 0700 whenever
+    a session starts — and CI runs the other packages' pytest sessions at the same time — so a
+    server started under it could lose its way to its data folder ("Permission denied") mid-test.
+    """
+    if config.option.basetemp is None:
+        config.option.basetemp = tempfile.mkdtemp(prefix="tb-devstack-tests-")
+        config.stash[_OWN_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # pytest keeps an explicit --basetemp; the one made above goes with the session.
+    own = config.stash.get(_OWN_BASETEMP, None)
+    if own is not None:
+        shutil.rmtree(own, ignore_errors=True)
+
+
+_OWN_BASETEMP = pytest.StashKey[str]()
 
 
 def free_port() -> int:
