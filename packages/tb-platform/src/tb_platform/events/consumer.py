@@ -179,10 +179,9 @@ class Consumer:
             await self._dead_letter(None, delivery.type, _raw(delivery.body), exc, attempts=1)
             await delivery.ack()
             return
-        attempt = 0
-        outage = 0
+        failures = 0  # the attempts that count towards max_attempts
+        outages = 0
         while True:
-            attempt += 1
             try:
                 if await self.apply(envelope):
                     self.stats.applied += 1
@@ -194,42 +193,31 @@ class Consumer:
                     # The database is down or overloaded, not the event wrong: waiting for it
                     # does not use up the event's attempts (a good event is not dead-lettered
                     # for an outage), however long it lasts.
-                    attempt -= 1
-                    outage += 1
-                    self.stats.retries += 1
-                    delay = backoff_delay(outage, base=self.retry_base, cap=self.retry_cap)
-                    log.warning(
-                        "%s: %s %s waits for the database (%s); retrying in %.2fs",
-                        self.name,
-                        envelope.type,
-                        envelope.id,
-                        exc,
-                        delay,
-                    )
-                    if await sleep_unless(stop, delay):
-                        await delivery.nack()
-                        return
-                    continue
-                if attempt >= self.max_attempts:
-                    log.error(
-                        "%s: %s %s failed %s times; dead-lettered",
-                        self.name,
-                        envelope.type,
-                        envelope.id,
-                        attempt,
-                    )
-                    payload = envelope.model_dump(mode="json", exclude_none=True)
-                    await self._dead_letter(envelope.id, envelope.type, payload, exc, attempt)
-                    break
+                    outages += 1
+                    delay = backoff_delay(outages, base=self.retry_base, cap=self.retry_cap)
+                    reason = f"waits for the database ({exc})"
+                else:
+                    failures += 1
+                    if failures >= self.max_attempts:
+                        log.error(
+                            "%s: %s %s failed %s times; dead-lettered",
+                            self.name,
+                            envelope.type,
+                            envelope.id,
+                            failures,
+                        )
+                        payload = envelope.model_dump(mode="json", exclude_none=True)
+                        await self._dead_letter(envelope.id, envelope.type, payload, exc, failures)
+                        break
+                    delay = backoff_delay(failures, base=self.retry_base, cap=self.retry_cap)
+                    reason = f"failed (attempt {failures}: {exc})"
                 self.stats.retries += 1
-                delay = backoff_delay(attempt, base=self.retry_base, cap=self.retry_cap)
                 log.warning(
-                    "%s: %s %s failed (attempt %s: %s); retrying in %.2fs",
+                    "%s: %s %s %s; retrying in %.2fs",
                     self.name,
                     envelope.type,
                     envelope.id,
-                    attempt,
-                    exc,
+                    reason,
                     delay,
                 )
                 if await sleep_unless(stop, delay):
