@@ -142,6 +142,12 @@ def _pg_code(exc: DBAPIError) -> str | None:
 _RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 
 
+def _unavailable(detail: str, code: str, *, retry_after: int | None = None) -> JSONResponse:
+    """A 503 in the one error shape: something the request needs is down or busy for now."""
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+    return JSONResponse(error_body(detail, code), status_code=503, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn every failure into the shared error shape."""
 
@@ -237,13 +243,10 @@ def install_error_handlers(app: FastAPI) -> None:
             # so that another could finish. Nothing was written; the same request can be sent
             # again.
             logger.warning("transaction rolled back by the database (%s): %s", sqlstate, exc)
-            return JSONResponse(
-                error_body(
-                    "The change collided with another one and was not made; send it again",
-                    "database_conflict",
-                ),
-                status_code=503,
-                headers={"Retry-After": "1"},
+            return _unavailable(
+                "The change collided with another one and was not made; send it again",
+                "database_conflict",
+                retry_after=1,
             )
         if sqlstate.startswith("22"):
             return await _data_error(request, exc)  # type: ignore[arg-type]
@@ -254,9 +257,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InterfaceError)
     async def _database_down(_: Request, exc: DBAPIError) -> JSONResponse:
         logger.error("database unavailable: %s", exc)
-        return JSONResponse(
-            error_body("The database is unavailable; try again shortly", "database_unavailable"),
-            status_code=503,
+        return _unavailable(
+            "The database is unavailable; try again shortly", "database_unavailable"
         )
 
     @app.exception_handler(PoolTimeout)
@@ -264,19 +266,16 @@ def install_error_handlers(app: FastAPI) -> None:
         # Every connection of the pool stayed taken for the whole pool timeout: overload, not
         # a fault of the request.
         logger.error("no database connection free: %s", exc)
-        return JSONResponse(
-            error_body("The service is too busy to answer now; try again shortly", "database_busy"),
-            status_code=503,
-            headers={"Retry-After": "2"},
+        return _unavailable(
+            "The service is too busy to answer now; try again shortly",
+            "database_busy",
+            retry_after=2,
         )
 
     @app.exception_handler(OSError)
     async def _connection_refused(_: Request, exc: OSError) -> JSONResponse:
         logger.error("connection error: %s", exc)
-        return JSONResponse(
-            error_body("A backing service is unavailable; try again shortly", "unavailable"),
-            status_code=503,
-        )
+        return _unavailable("A backing service is unavailable; try again shortly", "unavailable")
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
