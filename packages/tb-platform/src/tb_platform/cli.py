@@ -15,10 +15,15 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import migrations
 from .settings import ServiceSettings
+
+if TYPE_CHECKING:  # imported when a command runs: the CLI starts without them
+    from sqlalchemy import Table
+
+    from .audit import ChainHead, ChainReport
 
 Handler = Callable[[argparse.Namespace, ServiceSettings], Coroutine[Any, Any, int]]
 
@@ -117,20 +122,14 @@ def audit_verify_command(target: str) -> Command:
     naming the first broken row."""
 
     async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
-        from .audit import ChainHead, verify_chain
-        from .db import Database
+        from .audit import ChainHead
 
         try:
             expect = ChainHead.parse(args.expect) if args.expect else None
         except ValueError as exc:
             print(f"{settings.service_name} audit-verify: {exc}", file=sys.stderr)
             return 2
-        table = _load(target)
-        database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
-        try:
-            report = await verify_chain(database, table, expect=expect)
-        finally:
-            await database.dispose()
+        report = await _verify_chain(settings.require_database_url(), _load(target), expect)
         if not report.ok:
             print(
                 f"{settings.service_name} audit-verify: row {report.broken_id} is broken "
@@ -159,6 +158,18 @@ def audit_verify_command(target: str) -> Command:
         ],
         audit_table=target,
     )
+
+
+async def _verify_chain(url: str, table: Table, expect: ChainHead | None = None) -> ChainReport:
+    """:func:`tb_platform.audit.verify_chain` on ``url``, with a connection of its own."""
+    from .audit import verify_chain
+    from .db import Database
+
+    database = Database.connect(url, pool_size=1, max_overflow=0)
+    try:
+        return await verify_chain(database, table, expect=expect)
+    finally:
+        await database.dispose()
 
 
 def _load(target: str) -> Any:
@@ -195,9 +206,7 @@ def backup_commands(audit_target: str) -> list[Command]:
         return 0
 
     async def restore(args: argparse.Namespace, settings: ServiceSettings) -> int:
-        from .audit import verify_chain
         from .backup import BackupError, restore_schema
-        from .db import Database
 
         table = _load(audit_target)
         url = settings.require_database_url()
@@ -214,11 +223,7 @@ def backup_commands(audit_target: str) -> list[Command]:
             f"({result.tool}{replaced})"
         )
         _print_counts(result.tables)
-        database = Database.connect(url, pool_size=1, max_overflow=0)
-        try:
-            report = await verify_chain(database, table)
-        finally:
-            await database.dispose()
+        report = await _verify_chain(url, table)
         if not report.ok:
             print(
                 f"{settings.service_name} restore: the restored audit chain is broken at row "
