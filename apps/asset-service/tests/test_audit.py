@@ -213,17 +213,7 @@ def own_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 async def test_audit_verify_names_an_edited_or_removed_row(
     own_database: str, tokens: TokenFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = create_app(
-        AssetSettings(database_url=own_database, environment="test", jwt_secret=TEST_SECRET)
-    )
-    try:
-        async with api_client(app) as client:
-            make = Factory(client, tokens.headers("asset_manager", sub="tamper-tests"))
-            for _ in range(4):
-                await make.category()
-    finally:
-        await app.state.employee_directory.aclose()
-        await app.state.database.dispose()
+    await _create_categories(own_database, tokens, 4, sub="tamper-tests")
 
     assert await _run_verify() == 0
     assert "4 rows intact" in capsys.readouterr().out
@@ -250,17 +240,7 @@ async def test_audit_verify_names_an_edited_or_removed_row(
 async def test_audit_verify_with_a_head_noted_earlier_catches_removed_newest_rows(
     own_database: str, tokens: TokenFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = create_app(
-        AssetSettings(database_url=own_database, environment="test", jwt_secret=TEST_SECRET)
-    )
-    try:
-        async with api_client(app) as client:
-            make = Factory(client, tokens.headers("asset_manager", sub="truncate-tests"))
-            for _ in range(3):
-                await make.category()
-    finally:
-        await app.state.employee_directory.aclose()
-        await app.state.database.dispose()
+    await _create_categories(own_database, tokens, 3, sub="truncate-tests")
 
     assert await _run_verify() == 0
     printed = capsys.readouterr().out
@@ -278,6 +258,22 @@ async def test_audit_verify_with_a_head_noted_earlier_catches_removed_newest_row
     assert await _run_verify("--expect", head) == 1
     assert "newest rows were removed" in capsys.readouterr().err
     assert await _run_verify("--expect", "not-a-head") == 2
+
+
+async def _create_categories(database_url: str, tokens: TokenFactory, count: int, sub: str) -> None:
+    """``count`` categories created (and so audited) through the API, committed in
+    ``database_url``."""
+    app = create_app(
+        AssetSettings(database_url=database_url, environment="test", jwt_secret=TEST_SECRET)
+    )
+    try:
+        async with api_client(app) as client:
+            make = Factory(client, tokens.headers("asset_manager", sub=sub))
+            for _ in range(count):
+                await make.category()
+    finally:
+        await app.state.employee_directory.aclose()
+        await app.state.database.dispose()
 
 
 async def _run_verify(*arguments: str) -> int:
