@@ -7,7 +7,12 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dashboard_service.db.events import AUDIT, EVENTS
-from tb_platform.testing.statements import assert_no_n_plus_one, page_routes, seed_dead_letters
+from tb_platform.testing.statements import (
+    assert_no_n_plus_one,
+    page_routes,
+    seed_dead_letters,
+    threadpool_dependencies,
+)
 
 from .conftest import at
 
@@ -21,6 +26,10 @@ CASES = {
 
 def test_every_list_of_the_service_has_a_case(app: FastAPI) -> None:
     assert sorted(CASES) == page_routes(app)
+
+
+def test_no_endpoint_or_dependency_waits_for_the_thread_pool(app: FastAPI) -> None:
+    assert threadpool_dependencies(app) == []
 
 
 async def test_no_list_runs_a_query_per_row(

@@ -10,7 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_service.db.events import EVENTS
 from tb_platform.testing import TokenFactory
-from tb_platform.testing.statements import assert_no_n_plus_one, page_routes, seed_dead_letters
+from tb_platform.testing.statements import (
+    assert_no_n_plus_one,
+    page_routes,
+    seed_dead_letters,
+    threadpool_dependencies,
+)
 
 from .conftest import Factory, FakeEmployeeService, line
 
@@ -29,6 +34,10 @@ CASES = {
 
 def test_every_list_of_the_service_has_a_case(app: FastAPI) -> None:
     assert sorted(CASES) == page_routes(app)
+
+
+def test_no_endpoint_or_dependency_waits_for_the_thread_pool(app: FastAPI) -> None:
+    assert threadpool_dependencies(app) == []
 
 
 async def test_no_list_runs_a_query_per_row(

@@ -9,12 +9,12 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Column, ForeignKey, Integer, String, Table, func, insert, select, text
 
 from tb_platform.db import Database, SessionDep, make_metadata
 from tb_platform.testing.harness import api_client, rolled_back
-from tb_platform.testing.statements import assert_no_n_plus_one, counting
+from tb_platform.testing.statements import assert_no_n_plus_one, counting, threadpool_dependencies
 
 ROWS = 60
 
@@ -149,3 +149,34 @@ async def test_savepoints_and_other_tasks_are_not_counted(
         go.set()
         await task
     assert idle.count == 0, idle.report()
+
+
+def test_threadpool_dependencies_names_each_sync_endpoint_and_dependency() -> None:
+    def sync_dep() -> int:
+        return 1
+
+    async def async_dep(value: int = Depends(sync_dep)) -> int:
+        return value
+
+    async def async_gen_dep() -> AsyncIterator[int]:
+        yield 2
+
+    app = FastAPI()
+
+    @app.get("/mixed")
+    async def mixed(a: int = Depends(async_dep), b: int = Depends(async_gen_dep)) -> int:
+        return a + b
+
+    @app.get("/plain")
+    def plain() -> int:
+        return 0
+
+    @app.get("/clean")
+    async def clean(b: int = Depends(async_gen_dep)) -> int:
+        return b
+
+    found = threadpool_dependencies(app)
+    assert found == [
+        "/mixed: test_threadpool_dependencies_names_each_sync_endpoint_and_dependency.<locals>.sync_dep",
+        "/plain: test_threadpool_dependencies_names_each_sync_endpoint_and_dependency.<locals>.plain",
+    ]

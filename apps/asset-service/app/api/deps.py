@@ -24,7 +24,7 @@ from ..services.categories import require_category
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(unit_of_work_dependency(EVENTS), scope="function")]
 
 
-def _directory(request: Request) -> EmployeeDirectory:
+async def _directory(request: Request) -> EmployeeDirectory:
     directory: EmployeeDirectory = request.app.state.employee_directory
     return directory
 

@@ -101,9 +101,14 @@ class Asset(TableModel, table=True):
 
     @property
     def gain_loss(self) -> Decimal | None:
-        if self.disposal_proceeds is None or self.book_value_at_disposal is None:
-            return None
-        return self.disposal_proceeds - self.book_value_at_disposal
+        return gain_loss(self.disposal_proceeds, self.book_value_at_disposal)
+
+
+def gain_loss(proceeds: Decimal | None, book_value_at_disposal: Decimal | None) -> Decimal | None:
+    """What a disposal gained (or lost, negative) over the book value it took off the books."""
+    if proceeds is None or book_value_at_disposal is None:
+        return None
+    return proceeds - book_value_at_disposal
 
 
 class AssetAssignment(TableModel, table=True):

@@ -10,12 +10,12 @@ for ids the projection does not know yet.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, exists, func, insert, select
+from sqlalchemy import Row, Select, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
@@ -82,16 +82,17 @@ SORTING = Sorting(
 )
 
 
-@dataclass(frozen=True)
-class Valued:
+class Valued(NamedTuple):
     """An asset with its book value and accumulated depreciation on one day."""
 
-    asset: Asset
+    asset: Asset | Row[Any]
     book_value: Decimal
     accumulated_depreciation: Decimal
 
 
-async def value_assets(session: AsyncSession, assets: list[Asset], *, at: dt.date) -> list[Valued]:
+async def value_assets(
+    session: AsyncSession, assets: Sequence[Asset | Row[Any]], *, at: dt.date
+) -> list[Valued]:
     accumulated = await accumulated_at(
         session, asset_ids=[a.id for a in assets if a.id is not None], at=at
     )
@@ -380,8 +381,10 @@ class AssetFilters:
     only_employee_id: int | None = None
 
 
-def filtered_assets(filters: AssetFilters) -> Select[Any]:
-    query = select(Asset)
+def filtered_assets(filters: AssetFilters, *, rows: bool = False) -> Select[Any]:
+    """The assets ``filters`` select: entities, or with ``rows`` the table's plain rows (what a
+    list reads: a tenth of the cost of building ORM objects it would only copy out again)."""
+    query = select(Asset.__table__) if rows else select(Asset)  # type: ignore[arg-type]
     f = filters
     if f.status is not None:
         query = query.where(Asset.status == f.status)
@@ -414,8 +417,11 @@ def filtered_assets(filters: AssetFilters) -> Select[Any]:
 
 async def list_assets(
     session: AsyncSession, *, params: ListParams, filters: AssetFilters
-) -> PageResult[Asset]:
-    return await paginate(session, filtered_assets(filters), params=params, sorting=SORTING)
+) -> PageResult[Row[Any]]:
+    """A page of the register as plain rows (attribute access as on an :class:`Asset`)."""
+    return await paginate(
+        session, filtered_assets(filters, rows=True), params=params, sorting=SORTING, as_rows=True
+    )
 
 
 def visible_to(grant: Grant, asset: Asset) -> bool:

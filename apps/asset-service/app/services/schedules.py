@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import ARRAY, Integer, Row, Select, any_, bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from tb_platform.paging import core_connection
 
 from ..models import Asset, DepreciationEntry
 from .depreciation import build_schedule
@@ -88,12 +90,16 @@ async def accumulated_at(
     """
     if not asset_ids:
         return {}
-    query = latest_accumulated(at).where(DepreciationEntry.asset_id.in_(asset_ids))
-    found = {row.asset_id: row.accumulated_depreciation for row in await session.execute(query)}
+    # One array parameter rather than an IN list of as many: the statement (and asyncpg's prepared
+    # statement) is the same for every page size, and nothing is rendered per id.
+    ids = bindparam("asset_ids", list(asset_ids), type_=ARRAY(Integer))
+    query = latest_accumulated(at).where(DepreciationEntry.asset_id == any_(ids))
+    rows = await (await core_connection(session)).execute(query)
+    found = dict(rows.tuples().all())
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
 
 
-def book_value(asset: Asset, accumulated: Decimal, *, at: dt.date) -> Decimal:
+def book_value(asset: Asset | Row[Any], accumulated: Decimal, *, at: dt.date) -> Decimal:
     """What the asset is worth on ``at``: nothing after the day it was disposed of."""
     return value_on(
         at, cost=asset.purchase_cost, accumulated=accumulated, disposal_date=asset.disposal_date

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from tb_platform.cache import Cache
 
 
-def _cache(request: Request) -> Cache:
+async def _cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 

@@ -17,7 +17,7 @@ def employee_cache(settings: EmployeeSettings) -> Cache:
     )
 
 
-def _cache(request: Request) -> Cache:
+async def _cache(request: Request) -> Cache:
     cache: Cache = request.app.state.cache
     return cache
 

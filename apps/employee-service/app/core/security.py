@@ -52,7 +52,7 @@ def passwords_for(settings: EmployeeSettings) -> Passwords:
     )
 
 
-def _passwords_dep(request: Request) -> Passwords:
+async def _passwords_dep(request: Request) -> Passwords:
     return passwords_for(request.app.state.settings)
 
 

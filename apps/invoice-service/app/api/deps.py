@@ -25,7 +25,7 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(unit_of_work_dependency(EVENTS), s
 """The request's unit of work: its one session, the caller, the clock and the outbox."""
 
 
-def _employee_directory(request: Request) -> EmployeeDirectory:
+async def _employee_directory(request: Request) -> EmployeeDirectory:
     directory: EmployeeDirectory = request.app.state.employee_directory
     return directory
 

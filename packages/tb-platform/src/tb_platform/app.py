@@ -25,7 +25,7 @@ from .settings import ServiceSettings
 from .token_versions import TokenVersions
 
 
-def current_settings(request: Request) -> Any:
+async def current_settings(request: Request) -> Any:
     """A dependency: the running app's settings, read per request (tests may swap them).
 
     A service types it once: ``SettingsDep = Annotated[MySettings, Depends(current_settings)]``.

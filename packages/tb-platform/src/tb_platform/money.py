@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -94,15 +92,6 @@ def format_money(amount: Decimal, currency: str | None = None, *, grouping: bool
 _currency: ContextVar[str | None] = ContextVar("tb_platform_money_currency", default=None)
 
 
-@contextmanager
-def _amounts_in(currency: str | None) -> Iterator[None]:
-    token = _currency.set(currency)
-    try:
-        yield
-    finally:
-        _currency.reset(token)
-
-
 def _in_current_currency(amount: Decimal) -> str:
     return format_money(amount, _currency.get())
 
@@ -122,8 +111,13 @@ class InCurrency(BaseModel):
     # the model's fields would vanish from the OpenAPI document.
     @model_serializer(mode="wrap")
     def _amounts_in_currency(self, handler: SerializerFunctionWrapHandler):
-        with _amounts_in(getattr(self, "currency", None) or _currency.get()):
+        # Once per model written (fifty times a page): the context variable is set and reset
+        # directly, as a generator-based context manager would cost more than the rest.
+        token = _currency.set(getattr(self, "currency", None) or _currency.get())
+        try:
             return handler(self)
+        finally:
+            _currency.reset(token)
 
 
 def _by_currency(amounts: dict[str, Decimal]) -> dict[str, str]:

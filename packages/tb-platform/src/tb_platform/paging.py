@@ -36,7 +36,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.base import Executable
@@ -81,7 +81,7 @@ class ListParams:
     exact_total: bool = False
 
 
-def _list_params(
+async def _list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
     offset: Annotated[
         int | None, Query(ge=0, le=PG_INT_MAX, description="Rows to skip (offset paging)")
@@ -246,6 +246,14 @@ def _seek(
     return seek
 
 
+async def core_connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, for plain Core reads that need none of the ORM's execution
+    path; what the session has pending is flushed first, as its own queries would."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+    return await session.connection()
+
+
 async def paginate(
     session: AsyncSession,
     statement: Select[Any],
@@ -281,10 +289,11 @@ async def paginate(
         seek = _seek(column, tiebreaker, value, last_id, descending=descending)
         page = statement.where(seek).order_by(*ordering)
 
-    # ORM lists page entities (``select(Model)``); ``as_rows`` pages Core rows (``select(table)``).
+    # ORM lists page entities (``select(Model)``); ``as_rows`` pages Core rows (``select(table)``),
+    # run on the session's connection: the ORM's execution path would cost them a third more.
     limited = page.limit(params.limit + 1)
     rows: list[Any] = list(
-        (await session.execute(limited)).all()
+        (await (await core_connection(session)).execute(limited)).all()
         if as_rows
         else (await session.scalars(limited)).all()
     )
@@ -313,14 +322,15 @@ async def count_rows(
     of the statement's rows is given, never less than the rows known to be there.
     """
     unordered = statement.order_by(None)
+    connection = await core_connection(session)
     if exact:
         counted = select(func.count()).select_from(unordered.subquery())
-        return await session.scalar(counted) or 0, False
+        return await connection.scalar(counted) or 0, False
     bounded = select(func.count()).select_from(unordered.limit(EXACT_TOTAL_UP_TO + 1).subquery())
-    counted_up_to = await session.scalar(bounded) or 0
+    counted_up_to = await connection.scalar(bounded) or 0
     if counted_up_to <= EXACT_TOTAL_UP_TO:
         return counted_up_to, False
-    plan = await session.scalar(Explain(unordered))
+    plan = await connection.scalar(Explain(unordered))
     estimate = int(plan[0]["Plan"]["Plan Rows"])
     return max(estimate, counted_up_to), True
 

@@ -1,8 +1,11 @@
 import dataclasses
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
+from pydantic import TypeAdapter
+from sqlalchemy import Row
 
 from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
 from tb_platform.errors import InvalidField
@@ -14,6 +17,7 @@ from tb_platform.uow import UnitOfWork
 
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
 from ....models import Asset, AssetStatus
+from ....models.asset import gain_loss
 from ....schemas.asset import (
     AssetBulk,
     AssetCreate,
@@ -38,7 +42,7 @@ from ...deps import DirectoryDep, ReadableAsset, UnitOfWorkDep
 router = APIRouter(prefix="/assets", tags=["assets"])
 
 
-def _asset_filters(
+async def _asset_filters(
     q: Annotated[SearchText | None, Query(description="Tag, name or serial contains")] = None,
     status: Annotated[AssetStatus | None, Query()] = None,
     category_id: Annotated[Id | None, Query()] = None,
@@ -89,18 +93,32 @@ def _asset_filters(
 AssetFiltersDep = Annotated[AssetFilters, Depends(_asset_filters)]
 
 
-async def _public(uow: UnitOfWork, assets: list[Asset]) -> list[AssetPublic]:
-    """The assets with their book value on the unit's business date."""
+_PUBLIC_LIST = TypeAdapter(list[AssetPublic])
+_COLUMNS = tuple(Asset.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
+def _values(asset: Asset | Row[Any]) -> dict[str, Any]:
+    if isinstance(asset, Row):
+        return dict(zip(asset._fields, asset, strict=True))
+    return {name: getattr(asset, name) for name in _COLUMNS}
+
+
+async def _public(uow: UnitOfWork, assets: Sequence[Asset | Row[Any]]) -> list[AssetPublic]:
+    """The assets (entities or a list's plain rows) with their book value on the unit's
+    business date, validated in one pass from plain values: reading the fields of an ORM object
+    one by one cost a list a fifth of its time."""
     valued = await service.value_assets(uow.session, assets, at=uow.clock.today())
-    return [
-        AssetPublic.model_validate(v.asset).model_copy(
-            update={
+    return _PUBLIC_LIST.validate_python(
+        [
+            {
+                **_values(v.asset),
                 "book_value": v.book_value,
                 "accumulated_depreciation": v.accumulated_depreciation,
+                "gain_loss": gain_loss(v.asset.disposal_proceeds, v.asset.book_value_at_disposal),
             }
-        )
-        for v in valued
-    ]
+            for v in valued
+        ]
+    )
 
 
 async def _one(uow: UnitOfWork, asset: Asset) -> AssetPublic:
@@ -121,7 +139,7 @@ async def list_assets(
         params=params,
         filters=dataclasses.replace(filters, only_employee_id=grant.only_employee_id),
     )
-    items = await _public(uow, list(result.rows))
+    items = await _public(uow, result.rows)
     return Page(
         items=items,
         total=result.total,
