@@ -2,7 +2,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
 
 from tb_platform.bulk import BulkRequest
 from tb_platform.money import (
@@ -16,7 +23,9 @@ from tb_platform.money import (
 from tb_platform.schemas import InputModel, PatchModel
 from tb_platform.types import BusinessDate, Id, PastUtcDatetime, trimmed
 
+from ..models.asset import gain_loss
 from ..models.enums import AssetStatus, DepreciationMethod, MaintenanceKind
+from ..services.schedules import value_on
 
 AssetTag = Annotated[
     str,
@@ -90,7 +99,12 @@ class AssetUpdate(PatchModel):
 
 
 class AssetPublic(InCurrency):
-    """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY)."""
+    """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY).
+
+    Read from a row of ``valued_assets`` (its ``accumulated_depreciation`` on the business date)
+    with ``context={"at": date}``: the book value on that date and the gain or loss of a disposal
+    are worked out here, once per row, from the row's own values.
+    """
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -116,11 +130,24 @@ class AssetPublic(InCurrency):
     disposal_proceeds: MoneyOut | None
     disposal_reason: str | None
     book_value_at_disposal: MoneyOut | None
-    gain_loss: MoneyOut | None
+    gain_loss: MoneyOut | None = None
     created_by: str
     updated_by: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @model_validator(mode="after")
+    def _valued(self, info: ValidationInfo) -> "AssetPublic":
+        at = info.context.get("at") if isinstance(info.context, dict) else None
+        if at is not None and self.accumulated_depreciation is not None:
+            self.book_value = value_on(
+                at,
+                cost=self.purchase_cost,
+                accumulated=self.accumulated_depreciation,
+                disposal_date=self.disposal_date,
+            )
+        self.gain_loss = gain_loss(self.disposal_proceeds, self.book_value_at_disposal)
+        return self
 
 
 class AssignBody(InputModel):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, exists, func, insert, select
+from sqlalchemy import ARRAY, Integer, Row, Select, any_, bindparam, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
@@ -28,7 +28,7 @@ from tb_platform.events.catalog import (
     AssetUpdated,
 )
 from tb_platform.money import check_minor_unit, round_money
-from tb_platform.paging import ListParams, PageResult, Sorting, paginate
+from tb_platform.paging import ListParams, PageResult, Sorting, core_connection, paginate
 from tb_platform.query import contains_text
 from tb_platform.rbac import Grant
 from tb_platform.uow import UnitOfWork
@@ -47,6 +47,7 @@ from ..schemas.asset import AssetBulk, AssetCreate, AssetUpdate
 from .events import asset_event_data, publish_asset
 from .schedules import (
     accumulated_at,
+    accumulated_on,
     book_value,
     insert_schedule_rows,
     latest_accumulated,
@@ -381,10 +382,27 @@ class AssetFilters:
     only_employee_id: int | None = None
 
 
-def filtered_assets(filters: AssetFilters, *, rows: bool = False) -> Select[Any]:
-    """The assets ``filters`` select: entities, or with ``rows`` the table's plain rows (what a
-    list reads: a tenth of the cost of building ORM objects it would only copy out again)."""
-    query = select(Asset.__table__) if rows else select(Asset)  # type: ignore[arg-type]
+def valued_assets(at: dt.date) -> Select[Any]:
+    """The assets as plain rows (attribute access as on an :class:`Asset`) with their
+    ``accumulated_depreciation`` on ``at``: what a response shows (a list reads rows, a tenth of
+    the cost of ORM objects it would only copy out again)."""
+    return select(
+        Asset.__table__,  # type: ignore[call-overload]
+        accumulated_on(Asset.id, at).label("accumulated_depreciation"),  # type: ignore[arg-type]
+    )
+
+
+async def valued_rows(session: AsyncSession, *, ids: Sequence[int], at: dt.date) -> list[Row[Any]]:
+    """:func:`valued_assets` of these ids, in their order (what the unit has pending is flushed
+    first, so an asset just created or changed is read as it now is)."""
+    query = valued_assets(at).where(Asset.id == any_(bindparam("ids", list(ids), ARRAY(Integer))))
+    found = {row.id: row for row in await (await core_connection(session)).execute(query)}
+    return [found[asset_id] for asset_id in ids]
+
+
+def filtered_assets(filters: AssetFilters, *, valued_at: dt.date | None = None) -> Select[Any]:
+    """The assets ``filters`` select: entities, or with ``valued_at`` :func:`valued_assets` rows."""
+    query = select(Asset) if valued_at is None else valued_assets(valued_at)
     f = filters
     if f.status is not None:
         query = query.where(Asset.status == f.status)
@@ -416,11 +434,16 @@ def filtered_assets(filters: AssetFilters, *, rows: bool = False) -> Select[Any]
 
 
 async def list_assets(
-    session: AsyncSession, *, params: ListParams, filters: AssetFilters
+    session: AsyncSession, *, params: ListParams, filters: AssetFilters, at: dt.date
 ) -> PageResult[Row[Any]]:
-    """A page of the register as plain rows (attribute access as on an :class:`Asset`)."""
+    """A page of the register: :func:`valued_assets` rows valued on ``at``. (The count leaves
+    the valuation out: PostgreSQL drops a subquery's unused columns.)"""
     return await paginate(
-        session, filtered_assets(filters, rows=True), params=params, sorting=SORTING, as_rows=True
+        session,
+        filtered_assets(filters, valued_at=at),
+        params=params,
+        sorting=SORTING,
+        as_rows=True,
     )
 
 

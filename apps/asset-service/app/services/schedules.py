@@ -7,7 +7,19 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Row, Select, any_, bindparam, delete, insert, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,6 +92,20 @@ def latest_accumulated(at: dt.date) -> Select[tuple[int, Decimal]]:
     )
 
 
+def accumulated_on(asset_id: ColumnElement[int], at: dt.date) -> ColumnElement[Decimal]:
+    """SQL: the accumulated depreciation of asset ``asset_id`` on day ``at`` — its latest period
+    ending on or before ``at`` (one probe of the (asset_id, period_end) index), 0 before the first
+    one ends. A column of a page's own query: no second round trip, nothing merged in Python."""
+    latest = (
+        select(DepreciationEntry.accumulated_depreciation)
+        .where(DepreciationEntry.asset_id == asset_id, DepreciationEntry.period_end <= at)
+        .order_by(DepreciationEntry.period_end.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, Decimal("0.00"))
+
+
 async def accumulated_at(
     session: AsyncSession, *, asset_ids: Sequence[int], at: dt.date
 ) -> dict[int, Decimal]:
@@ -95,7 +121,7 @@ async def accumulated_at(
     ids = bindparam("asset_ids", list(asset_ids), type_=ARRAY(Integer))
     query = latest_accumulated(at).where(DepreciationEntry.asset_id == any_(ids))
     rows = await (await core_connection(session)).execute(query)
-    found = dict(rows.tuples().all())
+    found = {asset_id: amount for asset_id, amount in rows}
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
 
 
