@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+import math
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from asset_service.db.events import EVENTS
+from asset_service.services.assets import CREATE_SLICE
+from asset_service.services.depreciation import build_schedule
 
 from .conftest import API, Factory, Staff, cents, money, today
 
@@ -499,7 +502,7 @@ async def test_an_import_hands_rows_to_current_employees_only(
     assert (vice["status"], vice["assigned_employee_id"]) == ("in_stock", None)
 
 
-async def test_ten_thousand_rows_import_with_one_event_each_written_in_one_insert(
+async def test_ten_thousand_rows_import_with_one_event_each_written_one_insert_per_slice(
     app: FastAPI,
     client: httpx.AsyncClient,
     manager: dict[str, str],
@@ -528,7 +531,8 @@ async def test_ten_thousand_rows_import_with_one_event_each_written_in_one_inser
     assert response.status_code == 201, response.text[:500]
     ids = response.json()["ids"]
     assert len(ids) == 10_000
-    assert len(inserts) == 1
+    # The rows are created in slices (bounded memory), the events of a slice in one INSERT.
+    assert len(inserts) == math.ceil(10_000 / CREATE_SLICE)
     outbox = EVENTS.outbox
     rows = (
         await connection.execute(
@@ -543,3 +547,63 @@ async def test_ten_thousand_rows_import_with_one_event_each_written_in_one_inser
         "in_stock",
         "Category 001",
     )
+
+
+async def test_each_imported_asset_gets_the_schedule_the_engine_computes_for_it(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory
+) -> None:
+    await make.category(code="TOOL", default_useful_life_months=24, default_salvage_percent="10")
+    # Rows that share every schedule input (one schedule, many assets) and rows that differ in
+    # one input each, among them a declining method, yen and a purchase in the middle of a month.
+    shared = {**TOOL_ROW, "purchase_cost": "1000.00"}
+    variants = [
+        {},
+        {},
+        {"purchase_cost": "999.99"},
+        {"purchase_date": "2024-01-17"},
+        {"useful_life_months": "1"},
+        {"salvage_value": "0"},
+        {"currency": "JPY", "purchase_cost": "120000", "salvage_value": "0"},
+        {"depreciation_method": "declining_balance", "declining_rate": "35"},
+        {"depreciation_method": "double_declining_balance", "useful_life_months": "60"},
+        {},
+    ]
+    columns = [*REQUIRED, "salvage_value", "currency", "useful_life_months"]
+    columns += ["depreciation_method", "declining_rate"]
+    rows = [{**shared, "name": f"Tool {n}", **change} for n, change in enumerate(variants)]
+
+    response = await upload(client, manager, to_csv(rows, columns))
+
+    assert response.status_code == 201, response.text
+    for asset_id in response.json()["ids"]:
+        asset = (await client.get(f"{ASSETS}/{asset_id}", headers=manager)).json()
+        answer = await client.get(f"{ASSETS}/{asset_id}/depreciation", headers=manager)
+        stored = [
+            (
+                item["period_start"],
+                item["period_end"],
+                money(item["depreciation_amount"]),
+                money(item["accumulated_depreciation"]),
+                money(item["book_value"]),
+            )
+            for item in answer.json()["items"]
+        ]
+        expected = build_schedule(
+            cost=money(asset["purchase_cost"]),
+            salvage=money(asset["salvage_value"]),
+            life_months=asset["useful_life_months"],
+            start=date.fromisoformat(asset["purchase_date"]),
+            method=asset["depreciation_method"],
+            annual_rate=Decimal(asset["declining_rate"]) if asset["declining_rate"] else None,
+            currency=asset["currency"],
+        )
+        assert stored == [
+            (
+                period.period_start.isoformat(),
+                period.period_end.isoformat(),
+                period.depreciation_amount,
+                period.accumulated_depreciation,
+                period.book_value,
+            )
+            for period in expected
+        ], asset["name"]

@@ -10,12 +10,32 @@ for ids the projection does not know yet.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import ARRAY, Integer, Row, Select, any_, bindparam, exists, func, insert, select
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Date,
+    Enum,
+    Insert,
+    Integer,
+    Row,
+    Select,
+    String,
+    any_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
@@ -27,7 +47,7 @@ from tb_platform.events.catalog import (
     AssetReturned,
     AssetUpdated,
 )
-from tb_platform.money import check_minor_unit, round_money
+from tb_platform.money import CENT, check_minor_unit, round_money
 from tb_platform.paging import ListParams, PageResult, Sorting, core_connection, paginate
 from tb_platform.query import contains_text
 from tb_platform.rbac import Grant
@@ -49,7 +69,6 @@ from .schedules import (
     accumulated_at,
     accumulated_on,
     book_value,
-    insert_schedule_rows,
     latest_accumulated,
     regenerate_schedule,
     schedule_rows,
@@ -177,6 +196,11 @@ def _check_financials(values: Mapping[str, Any], *, today: dt.date) -> None:
         raise InvalidField("declining_rate", f"{method} takes no declining_rate")
 
 
+def _tag_in(tags: list[str]) -> ColumnElement[bool]:
+    # One array parameter, not an IN list of as many: a file's thousands of tags stay one value.
+    return Asset.asset_tag == any_(bindparam("tags", tags, type_=ARRAY(String)))
+
+
 async def _free_tags(session: AsyncSession, count: int) -> list[str]:
     """``count`` generated tags (AST-000123) that no asset uses; a tag someone typed by hand
     that looks like a generated one is skipped."""
@@ -189,9 +213,7 @@ async def _free_tags(session: AsyncSession, count: int) -> list[str]:
             )
         ).all()
         candidates = [f"AST-{number:06d}" for number in numbers]
-        taken = set(
-            await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag.in_(candidates)))
-        )
+        taken = set(await session.scalars(select(Asset.asset_tag).where(_tag_in(candidates))))
         tags += [tag for tag in candidates if tag not in taken]
     return tags
 
@@ -238,6 +260,10 @@ async def create_asset(
     return await require_asset(uow.session, asset_id=asset_id)
 
 
+# Assets created per round of statements (see create_assets).
+CREATE_SLICE = 2_000
+
+
 async def create_assets(
     uow: UnitOfWork,
     *,
@@ -248,7 +274,11 @@ async def create_assets(
 
     Tags given must already be known to be free; the missing ones are generated. A row with an
     ``assigned_employee_id`` is created assigned to that employee (the holder rule applies:
-    pass the ``directory``). Publishes one asset.created per asset, in one INSERT.
+    pass the ``directory``). Publishes one asset.created per asset.
+
+    The rows go in slices of ``CREATE_SLICE``: a few statements per slice (one INSERT for its
+    assets, its schedules and its events each), and what is built for one slice is let go
+    before the next, so that the memory an import takes does not grow with the file.
     """
     holders = {row["assigned_employee_id"] for row in rows if row.get("assigned_employee_id")}
     if holders:
@@ -260,6 +290,13 @@ async def create_assets(
     missing = [row for row in rows if row["asset_tag"] is None]
     for row, tag in zip(missing, await _free_tags(uow.session, len(missing)), strict=True):
         row["asset_tag"] = tag
+    ids: list[int] = []
+    for start in range(0, len(rows), CREATE_SLICE):
+        ids += await _create_slice(uow, rows[start : start + CREATE_SLICE])
+    return ids
+
+
+async def _create_slice(uow: UnitOfWork, rows: list[dict[str, Any]]) -> list[int]:
     actor = uow.actor.sub
     records = [
         {
@@ -273,19 +310,8 @@ async def create_assets(
         }
         for row in rows
     ]
-    ids = list(
-        (
-            await uow.session.scalars(
-                insert(Asset).returning(Asset.id, sort_by_parameter_order=True), records
-            )
-        ).all()
-    )
-    schedules = [
-        entry
-        for asset_id, row in zip(ids, rows, strict=True)
-        for entry in schedule_rows(asset_id, row)
-    ]
-    await insert_schedule_rows(uow.session, schedules)
+    ids = await _insert_assets(uow.session, records)
+    await _insert_schedules(uow.session, ids, rows)
     now = uow.clock.now()
     assignments = [
         {
@@ -299,9 +325,125 @@ async def create_assets(
     ]
     if assignments:
         await uow.session.execute(insert(AssetAssignment), assignments)
-    created = [{**record, "id": asset_id} for asset_id, record in zip(ids, records, strict=True)]
-    await uow.publish_many(await asset_event_data(uow, AssetCreated, created))
+    for asset_id, record in zip(ids, records, strict=True):
+        record["id"] = asset_id
+    await uow.publish_many(await asset_event_data(uow, AssetCreated, records))
     return ids
+
+
+def _array_param(name: str, values: list[Any], column_type: Any) -> BindParameter[Any]:
+    # A string-backed enum column is sent as text: its values are the enum's strings.
+    element = String() if isinstance(column_type, Enum) else column_type
+    return bindparam(name, values, type_=ARRAY(element))
+
+
+async def _insert_assets(session: AsyncSession, records: list[dict[str, Any]]) -> list[int]:
+    """Insert ``records`` (all with the same keys) in one statement, one array per column,
+    rather than one parameter set per row; their ids, in the order of ``records``."""
+    table = Asset.__table__
+    names = list(records[0])
+    arrays = [
+        _array_param(f"asset_{name}", [record[name] for record in records], table.c[name].type)
+        for name in names
+    ]
+    new = (
+        func.unnest(*arrays)
+        .table_valued(*names, with_ordinality="position")
+        .render_derived(name="new_assets")
+    )
+    statement = (
+        insert(table)
+        .from_select(names, select(*(new.c[name] for name in names)).order_by(new.c.position))
+        .returning(table.c.asset_tag, table.c.id)
+    )
+    ids = dict((await session.execute(statement)).all())
+    return [ids[record["asset_tag"]] for record in records]
+
+
+def _minor_units(amount: Decimal) -> int:
+    """A schedule amount (two decimals) in hundredths, sent as a whole number: an element of
+    a bigint array is found by its index at once, one of a numeric array by walking to it."""
+    hundredths = amount.scaleb(2)
+    if hundredths != hundredths.to_integral_value():
+        raise ValueError(f"schedule amount {amount} has more than two decimals")
+    return int(hundredths)
+
+
+async def _insert_schedules(
+    session: AsyncSession, ids: list[int], rows: list[dict[str, Any]]
+) -> None:
+    """The schedules of the new assets ``ids`` (``rows``: their values), in one statement.
+
+    Assets with the same schedule inputs (cost, salvage, life, method, rate, purchase date,
+    currency: often the whole file) have the same schedule: each distinct one is computed and
+    sent once, and PostgreSQL writes its months for every asset that has it.
+    """
+    inputs = sorted(SCHEDULE_INPUTS)
+    known: dict[tuple[Any, ...], tuple[int, int]] = {}  # inputs -> (first index, months)
+    months: dict[str, list[Any]] = {name: [] for name in _SCHEDULE_COLUMNS}
+    firsts: list[int] = []
+    counts: list[int] = []
+    for row in rows:
+        key = tuple(row[name] for name in inputs)
+        slot = known.get(key)
+        if slot is None:
+            schedule = schedule_rows(0, row)
+            slot = known[key] = (len(months["period_start"]) + 1, len(schedule))
+            for entry in schedule:
+                months["period_start"].append(entry["period_start"])
+                months["period_end"].append(entry["period_end"])
+                for name in _SCHEDULE_AMOUNTS:
+                    months[name].append(_minor_units(entry[name]))
+        firsts.append(slot[0])
+        counts.append(slot[1])
+    await session.execute(_schedule_insert(ids, firsts, counts, months))
+
+
+_SCHEDULE_AMOUNTS = ("depreciation_amount", "accumulated_depreciation", "book_value")
+_SCHEDULE_COLUMNS = ("period_start", "period_end", *_SCHEDULE_AMOUNTS)
+# How each column's values are sent: amounts in hundredths (see _minor_units).
+_SCHEDULE_KINDS = {"period_start": Date, "period_end": Date} | dict.fromkeys(
+    _SCHEDULE_AMOUNTS, BigInteger
+)
+
+
+def _schedule_insert(
+    asset_ids: list[int], firsts: list[int], counts: list[int], months: dict[str, list[Any]]
+) -> Insert:
+    """INSERT … SELECT: for each asset, the ``counts`` months of ``months`` from index ``firsts``
+    on (1-based, as PostgreSQL counts), in asset then month order."""
+    assets = (
+        func.unnest(
+            bindparam("schedule_asset_ids", asset_ids, type_=ARRAY(Integer)),
+            bindparam("schedule_firsts", firsts, type_=ARRAY(Integer)),
+            bindparam("schedule_counts", counts, type_=ARRAY(Integer)),
+        )
+        .table_valued("asset_id", "first", "count")
+        .render_derived(name="new_assets")
+    )
+    index = (
+        func.generate_series(assets.c.first, assets.c.first + assets.c.count - 1)
+        .table_valued("i")
+        .render_derived(name="months")
+        .lateral()
+    )
+    # The months as one row of arrays, so that each can be indexed by the row's month.
+    arrays = select(
+        *(
+            bindparam(f"schedule_{name}", values, type_=ARRAY(_SCHEDULE_KINDS[name])).label(name)
+            for name, values in months.items()
+        )
+    ).subquery("schedules")
+    values = {name: arrays.c[name][index.c.i] for name in _SCHEDULE_COLUMNS}
+    values |= {name: values[name] * CENT for name in _SCHEDULE_AMOUNTS}
+    table = DepreciationEntry.__table__
+    return insert(table).from_select(
+        ["asset_id", *_SCHEDULE_COLUMNS],
+        select(assets.c.asset_id, *(values[name] for name in _SCHEDULE_COLUMNS))
+        .select_from(arrays)
+        .join(assets, true())
+        .join(index, true()),
+    )
 
 
 async def update_asset(uow: UnitOfWork, *, asset_id: int, changes: AssetUpdate) -> Asset:
@@ -382,6 +524,7 @@ class AssetFilters:
     only_employee_id: int | None = None
 
 
+@functools.lru_cache(maxsize=8)  # one statement per business date, built once (it is immutable)
 def valued_assets(at: dt.date) -> Select[Any]:
     """The assets as plain rows (attribute access as on an :class:`Asset`) with their
     ``accumulated_depreciation`` on ``at``: what a response shows (a list reads rows, a tenth of

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, any_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from tb_platform.csv_cells import csv_line, unescape_formula
@@ -164,11 +164,9 @@ async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDire
     given_tags = [
         row["asset_tag"].strip().upper() for row in rows if row.get("asset_tag", "").strip()
     ]
-    taken = set(
-        (
-            await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag.in_(given_tags)))
-        ).all()
-    )
+    # One array parameter, not an IN list of as many as the file has tags.
+    tags = bindparam("tags", given_tags, type_=ARRAY(String))
+    taken = set(await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag == any_(tags))))
     seen_tags: dict[str, int] = {}
     problems: list[dict[str, Any]] = []
     valid: list[tuple[int, dict[str, Any]]] = []

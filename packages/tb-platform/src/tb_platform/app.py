@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -80,6 +81,14 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.environment != "test":
+            # What start-up built (modules, models, the routes' validators: most of the heap)
+            # is put out of the cycle collector's reach: its full collections then scan only
+            # what requests allocate, well under a millisecond instead of 35-70 ms — which under
+            # load was a list's p99. (Not in tests: they build an app per test, and frozen
+            # cycles are never collected.)
+            gc.collect()
+            gc.freeze()
         yield
         if app.state.token_versions is not None:
             await app.state.token_versions.close()

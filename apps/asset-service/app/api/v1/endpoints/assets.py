@@ -97,9 +97,13 @@ _PUBLIC_LIST = TypeAdapter(list[AssetPublic])
 
 
 def _present(rows: Sequence[Row[Any]], *, at: dt.date) -> list[AssetPublic]:
-    """:func:`service.valued_assets` rows as the API shows them, valued on ``at`` (one
-    validation for the page, read straight from the rows)."""
-    return _PUBLIC_LIST.validate_python(rows, from_attributes=True, context={"at": at})
+    """:func:`service.valued_assets` rows as the API shows them, valued on ``at``: one
+    validation for the page, from plain dicts (reading a Row's attributes one by one, and failing
+    on the fields it has not, cost a list a fifth of its time)."""
+    keys = rows[0]._fields if rows else ()
+    return _PUBLIC_LIST.validate_python(
+        [dict(zip(keys, row, strict=True)) for row in rows], context={"at": at}
+    )
 
 
 async def _public(uow: UnitOfWork, assets: Sequence[Asset]) -> list[AssetPublic]:
