@@ -101,3 +101,25 @@ async def test_a_filtered_list_beyond_the_bound_is_estimated_with_its_parameters
     assert page.total_is_estimate is True
     assert page.total is not None
     assert 101 <= page.total <= 3_300
+
+
+async def test_an_estimate_is_reused_for_a_while_and_a_count_never_is(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "EXACT_TOTAL_UP_TO", 1_000)
+    monkeypatch.setattr(paging, "_ESTIMATES", paging.OrderedDict())
+    first = await _page(database)
+    assert first.total_is_estimate is True
+    async with database.engine.begin() as connection:
+        await connection.execute(text("DELETE FROM paging_rows WHERE id > 500"))
+        await connection.execute(text("ANALYZE paging_rows"))
+    # Within ESTIMATE_SECONDS the same list is given the same estimate without asking again...
+    again = await _page(database)
+    assert (again.total, again.total_is_estimate) == (first.total, True)
+    # ...while a count is never kept: the other filter is counted, and sees the deletion.
+    assert (await _page(database, where="b")).total == 10
+    # Once the estimate is older than ESTIMATE_SECONDS the list is counted again: 500 rows now.
+    later = paging._now() + paging.ESTIMATE_SECONDS + 1
+    monkeypatch.setattr(paging, "_now", lambda: later)
+    recounted = await _page(database)
+    assert (recounted.total, recounted.total_is_estimate) == (500, False)

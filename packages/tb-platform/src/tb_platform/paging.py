@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -331,13 +333,55 @@ async def count_rows(
     if exact:
         counted = select(_COUNT).select_from(unordered.subquery())
         return await connection.scalar(counted) or 0, False
+    key = _estimate_key(connection, unordered)
+    known = _ESTIMATES.get(key) if key is not None else None
+    if known is not None and known[0] > _now():
+        return known[1], True
     bounded = select(_COUNT).select_from(unordered.limit(EXACT_TOTAL_UP_TO + 1).subquery())
     counted_up_to = await connection.scalar(bounded) or 0
     if counted_up_to <= EXACT_TOTAL_UP_TO:
         return counted_up_to, False
     plan = await connection.scalar(Explain(unordered))
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return max(estimate, counted_up_to), True
+    estimate = max(int(plan[0]["Plan"]["Plan Rows"]), counted_up_to)
+    if key is not None:
+        _ESTIMATES[key] = (_now() + ESTIMATE_SECONDS, estimate)
+        _ESTIMATES.move_to_end(key)
+        while len(_ESTIMATES) > ESTIMATES_KEPT:
+            _ESTIMATES.popitem(last=False)
+    return estimate, True
+
+
+# An estimated total (a list longer than EXACT_TOTAL_UP_TO) is reused for ESTIMATE_SECONDS by
+# the same statement with the same parameters on the same database, in this process: it is
+# approximate by definition, and counting ten thousand rows then asking the planner again cost a
+# million-row register's first page half its time. A list within the bound is counted every
+# time, so that what was just added or removed shows in its total at once.
+ESTIMATE_SECONDS = 10.0
+ESTIMATES_KEPT = 1_000
+_ESTIMATES: OrderedDict[Hashable, tuple[float, int]] = OrderedDict()
+_now = time.monotonic  # the clock of the estimates (a test moves it)
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list | tuple) else value
+
+
+def _estimate_key(connection: AsyncConnection, statement: Select[Any]) -> Hashable | None:
+    """The statement's SQLAlchemy cache key with its parameters' values and the database's URL;
+    None when a value cannot be hashed (the estimate is then not kept)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return None
+    key = (
+        str(connection.engine.url),
+        cache_key.key,
+        tuple(_frozen(bind.effective_value) for bind in cache_key.bindparams),
+    )
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 class Explain(Executable, ClauseElement):
