@@ -74,7 +74,11 @@ async def _capture(database_url: str, secret: str, limit: int) -> list[tuple[str
     try:
         async with api_client(app) as client:
             url = f"/api/v1/assets?limit={limit}"
-            assert (await client.get(url, headers=headers)).status_code == 200  # warm
+            # Warm, as under load: the pool, SQLAlchemy's statement caches, and the estimated total
+            # a long list reuses for a while (tb_platform.paging) — what a request runs then is
+            # what the ceiling must run.
+            for _ in range(3):
+                assert (await client.get(url, headers=headers)).status_code == 200
             event.listen(Engine, "before_cursor_execute", record)
             try:
                 answer = await client.get(url, headers=headers)

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -66,9 +66,7 @@ from ..models import (
 from ..schemas.asset import AssetBulk, AssetCreate, AssetUpdate
 from .events import asset_event_data, publish_asset
 from .schedules import (
-    accumulated_at,
     accumulated_on,
-    book_value,
     latest_accumulated,
     regenerate_schedule,
     schedule_rows,
@@ -100,30 +98,6 @@ SORTING = Sorting(
     default="asset_tag",
     tiebreaker=Asset.id,
 )
-
-
-class Valued(NamedTuple):
-    """An asset with its book value and accumulated depreciation on one day."""
-
-    asset: Asset | Row[Any]
-    book_value: Decimal
-    accumulated_depreciation: Decimal
-
-
-async def value_assets(
-    session: AsyncSession, assets: Sequence[Asset | Row[Any]], *, at: dt.date
-) -> list[Valued]:
-    accumulated = await accumulated_at(
-        session, asset_ids=[a.id for a in assets if a.id is not None], at=at
-    )
-    return [
-        Valued(
-            asset=a,
-            book_value=book_value(a, accumulated[a.id or 0], at=at),
-            accumulated_depreciation=accumulated[a.id or 0],
-        )
-        for a in assets
-    ]
 
 
 async def require_asset(session: AsyncSession, *, asset_id: int) -> Asset:
