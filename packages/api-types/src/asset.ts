@@ -621,7 +621,7 @@ export interface components {
             /** Book Value At Disposal */
             book_value_at_disposal: string | null;
             /** Gain Loss */
-            gain_loss: string | null;
+            gain_loss?: string | null;
             /** Created By */
             created_by: string;
             /** Updated By */

@@ -99,13 +99,11 @@ class AssetUpdate(PatchModel):
 
 
 class AssetPublic(InCurrency):
-    """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY).
+    """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY)."""
 
-    Read from a row of ``valued_assets`` (its ``accumulated_depreciation`` on the business date)
-    with ``context={"at": date}``: the book value on that date and the gain or loss of a disposal
-    are worked out here, once per row, from the row's own values.
-    """
-
+    # Read from a row of services.assets.valued_assets (its accumulated_depreciation on the
+    # business date) with context={"at": date}: the book value on that date and the gain or loss
+    # of a disposal are worked out in _valued, once per row, from the row's own values.
     model_config = ConfigDict(from_attributes=True)
 
     id: int
