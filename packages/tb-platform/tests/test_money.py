@@ -228,6 +228,12 @@ def test_check_minor_unit_refuses_fractions_the_currency_does_not_have() -> None
         ("1001.50", "JPY", "1001.50"),  # finer than a yen (stored before the rule): not hidden
         ("999999999999.99", None, "999999999999.99"),
         ("12", None, "12.00"),
+        ("-0.00", "EUR", "0.00"),
+        ("-0.50", "EUR", "-0.50"),
+        ("1E+2", "EUR", "100.00"),
+        ("1.5E+3", "JPY", "1500"),
+        ("120000", "JPY", "120000"),
+        ("0.000001", "EUR", "0.00"),
     ],
 )
 def test_amounts_are_shown_with_the_decimals_of_their_currency(

@@ -130,3 +130,34 @@ def test_patch_models_tell_absent_from_null() -> None:
         _Change(name=None)
     with pytest.raises(ValidationError, match="Extra inputs"):
         _Change.model_validate({"nmae": "typo"})
+
+
+def test_a_verified_token_is_remembered_only_until_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tb_platform import security
+
+    tokens = _service()
+    token = tokens.issue(user_id="7", employee_id=7, email="a@b.test", roles=["admin"])
+    first = tokens.verify(token)
+    # Remembered: the same Principal, without decoding again.
+    monkeypatch.setattr(security.jwt, "decode", lambda *a, **k: pytest.fail("decoded again"))
+    assert tokens.verify(token) is first
+    monkeypatch.undo()
+    # Past its expiry the memory is not used: the token is decoded, and refused as expired.
+    expires = security.jwt.decode(token, options={"verify_signature": False})["exp"]
+    monkeypatch.setattr(security, "_now", lambda: expires + 1)
+    monkeypatch.setattr(
+        security.jwt,
+        "decode",
+        lambda *a, **k: (_ for _ in ()).throw(
+            security.jwt.ExpiredSignatureError("Signature has expired")
+        ),
+    )
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify(token)
+    # A token that fails verification is never remembered.
+    monkeypatch.undo()
+    with pytest.raises(Unauthorized):
+        tokens.verify(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
+    assert len(tokens._verified) == 1

@@ -80,6 +80,14 @@ def format_money(amount: Decimal, currency: str | None = None, *, grouping: bool
     An amount finer than the currency's minor unit (a yen fraction stored before fractions were
     refused) keeps its cents rather than being rounded out of sight.
     """
+    if not grouping:
+        # The common case, first: an amount read from a NUMERIC(14, 2) column in a 2-decimal
+        # currency is already written as wanted (a page of assets formats 300 of them).
+        text = str(amount)
+        if "E" not in text and (amount or text[0] != "-"):
+            point = text.find(".")
+            if (len(text) - point - 1 if point >= 0 else 0) == CURRENCIES.get(currency or "", 2):
+                return text
     unit = minor_unit(currency) if currency else CENT
     shown = amount.quantize(unit) if amount % unit == 0 else amount.quantize(CENT)
     if not shown:
