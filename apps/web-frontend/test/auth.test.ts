@@ -187,6 +187,28 @@ describe("signing in with the employee service", () => {
     expect(parseRetryAfter("later", now)).toBeNull();
   });
 
+  it("remembers a decrypted session until the cookie expires, and no longer", async () => {
+    const now = Date.now();
+    const cookie = await encode({
+      token: { sub: "5", accessToken: SERVICE_TOKEN, accessTokenExpires: now + 3_600_000 },
+      secret: SECRET,
+      maxAge: 60,
+    });
+    const store = { getAll: () => [{ name: COOKIE, value: cookie }] };
+    expect(await readSession(store)).toMatchObject({ accessToken: SERVICE_TOKEN, expired: false });
+    try {
+      // Past the cookie's own expiry (and jose's 15 s tolerance) it is decrypted again: refused.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(now + 80_000);
+      expect(await readSession(store)).toBeNull();
+      // Within it, the remembered session still says when the service token runs out.
+      vi.setSystemTime(now + 30_000);
+      expect(await readSession(store)).toMatchObject({ expired: false });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("reads no session from a cookie sealed with another secret", async () => {
     const forged = await encode({ token: { sub: "1", accessToken: "x" }, secret: "another-secret-another-secret-123" });
     expect(await readSession({ getAll: () => [{ name: COOKIE, value: forged }] })).toBeNull();

@@ -35,13 +35,35 @@ function sessionCookieValue(store: CookieReader): string | null {
   return chunks.length > 0 ? chunks.map((chunk) => chunk.value).join("") : null;
 }
 
+// Sessions already decrypted, by the cookie's exact value, until the cookie's own expiry: the
+// browser sends the same cookie with every request, and decrypting it again (a key derivation,
+// then the JWE) was the BFF's largest single cost per request under load. Only a cookie that
+// decrypted is kept; whether its service token has run out is still worked out on every request.
+const decrypted = new Map<string, { token: JWT; until: number; secret: string }>();
+const DECRYPTED_KEPT = 1000;
+
+async function decrypt(value: string): Promise<JWT | null> {
+  const secret = authSecret();
+  const known = decrypted.get(value);
+  if (known && known.secret === secret && Date.now() < known.until) return known.token;
+  const token = await decode({ token: value, secret });
+  if (token && typeof token.exp === "number") {
+    if (decrypted.size >= DECRYPTED_KEPT) {
+      const oldest = decrypted.keys().next();
+      if (!oldest.done) decrypted.delete(oldest.value);
+    }
+    decrypted.set(value, { token, until: token.exp * 1000, secret });
+  }
+  return token;
+}
+
 /** Decrypts the session cookie; null when there is none or it is not ours. */
 export async function readSession(store: CookieReader): Promise<ServerSession | null> {
   const value = sessionCookieValue(store);
   if (!value) return null;
   let token: JWT | null;
   try {
-    token = await decode({ token: value, secret: authSecret() });
+    token = await decrypt(value);
   } catch {
     return null;
   }
