@@ -53,7 +53,6 @@ def load(
     requests: list[dict[str, Any]] | None = None,
     id_replacement: bool = False,
     warm_up: float = WARM_UP_SECONDS,
-    overall_rate: float | None = None,
 ) -> LoadRun:
     """Load ``url`` for ``seconds`` at ``connections`` connections, after ``warm_up`` uncounted
     seconds.
@@ -61,8 +60,6 @@ def load(
     ``body`` that is not a string is sent as JSON. ``requests`` (autocannon's request objects:
     ``method``, ``path``, ``headers``, ``body``) are cycled through by each connection.
     ``id_replacement`` replaces ``[<id>]`` in bodies with a fresh id per request.
-    ``overall_rate`` paces the connections to that many requests per second in all (an offered
-    load, as users make it) instead of each sending its next request as soon as one is answered.
     """
     all_headers = dict(headers or {})
     if body is not None and not isinstance(body, str):
@@ -80,8 +77,6 @@ def load(
         options["body"] = body
     if requests:
         options["requests"] = requests
-    if overall_rate:
-        options["overallRate"] = max(1, round(overall_rate))
     if warm_up > 0:  # connection pools, caches, the planner's statistics: not counted
         _run({**options, "duration": warm_up})
     raw = _run({**options, "duration": seconds})
