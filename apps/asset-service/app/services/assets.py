@@ -20,7 +20,6 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     BindParameter,
-    ColumnElement,
     Date,
     Enum,
     Insert,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     Row,
     Select,
     String,
-    any_,
     bindparam,
     exists,
     func,
@@ -49,7 +47,7 @@ from tb_platform.events.catalog import (
 )
 from tb_platform.money import CENT, check_minor_unit, round_money
 from tb_platform.paging import ListParams, PageResult, Sorting, core_connection, paginate
-from tb_platform.query import contains_text
+from tb_platform.query import any_of, contains_text
 from tb_platform.rbac import Grant
 from tb_platform.uow import UnitOfWork
 
@@ -170,11 +168,6 @@ def _check_financials(values: Mapping[str, Any], *, today: dt.date) -> None:
         raise InvalidField("declining_rate", f"{method} takes no declining_rate")
 
 
-def _tag_in(tags: list[str]) -> ColumnElement[bool]:
-    # One array parameter, not an IN list of as many: a file's thousands of tags stay one value.
-    return Asset.asset_tag == any_(bindparam("tags", tags, type_=ARRAY(String)))
-
-
 async def _free_tags(session: AsyncSession, count: int) -> list[str]:
     """``count`` generated tags (AST-000123) that no asset uses; a tag someone typed by hand
     that looks like a generated one is skipped."""
@@ -187,7 +180,11 @@ async def _free_tags(session: AsyncSession, count: int) -> list[str]:
             )
         ).all()
         candidates = [f"AST-{number:06d}" for number in numbers]
-        taken = set(await session.scalars(select(Asset.asset_tag).where(_tag_in(candidates))))
+        taken = set(
+            await session.scalars(
+                select(Asset.asset_tag).where(any_of(Asset.asset_tag, candidates))
+            )
+        )
         tags += [tag for tag in candidates if tag not in taken]
     return tags
 
@@ -512,7 +509,7 @@ def valued_assets(at: dt.date) -> Select[Any]:
 async def valued_rows(session: AsyncSession, *, ids: Sequence[int], at: dt.date) -> list[Row[Any]]:
     """:func:`valued_assets` of these ids, in their order (what the unit has pending is flushed
     first, so an asset just created or changed is read as it now is)."""
-    query = valued_assets(at).where(Asset.id == any_(bindparam("ids", list(ids), ARRAY(Integer))))
+    query = valued_assets(at).where(any_of(Asset.id, ids))
     found = {row.id: row for row in await (await core_connection(session)).execute(query)}
     return [found[asset_id] for asset_id in ids]
 

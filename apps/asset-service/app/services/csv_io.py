@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ARRAY, String, any_, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from tb_platform.csv_cells import csv_line, unescape_formula
 from tb_platform.db import Database
 from tb_platform.employee_directory import EmployeeDirectory
 from tb_platform.errors import AppError, Conflict, InvalidField
+from tb_platform.query import any_of
 from tb_platform.types import PG_INT_MAX
 from tb_platform.uow import Actor, Clock, UnitOfWork, unit_of_work
 
@@ -164,9 +165,9 @@ async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDire
     given_tags = [
         row["asset_tag"].strip().upper() for row in rows if row.get("asset_tag", "").strip()
     ]
-    # One array parameter, not an IN list of as many as the file has tags.
-    tags = bindparam("tags", given_tags, type_=ARRAY(String))
-    taken = set(await session.scalars(select(Asset.asset_tag).where(Asset.asset_tag == any_(tags))))
+    taken = set(
+        await session.scalars(select(Asset.asset_tag).where(any_of(Asset.asset_tag, given_tags)))
+    )
     seen_tags: dict[str, int] = {}
     problems: list[dict[str, Any]] = []
     valid: list[tuple[int, dict[str, Any]]] = []

@@ -8,13 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
-    Integer,
     Row,
     Select,
-    any_,
-    bindparam,
     delete,
     func,
     insert,
@@ -24,6 +20,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.paging import core_connection
+from tb_platform.query import any_of
 
 from ..models import Asset, DepreciationEntry
 from .depreciation import build_schedule
@@ -109,17 +106,11 @@ def accumulated_on(asset_id: ColumnElement[int], at: dt.date) -> ColumnElement[D
 async def accumulated_at(
     session: AsyncSession, *, asset_ids: Sequence[int], at: dt.date
 ) -> dict[int, Decimal]:
-    """Accumulated depreciation of each asset on day ``at`` (0 before its first month ends).
-
-    One query for a whole page: the latest row ending on or before ``at``, per asset, found
-    through the (asset_id, period_end) index.
-    """
+    """Accumulated depreciation of each asset on day ``at`` (0 before its first month ends):
+    :func:`accumulated_on` for a whole page in one query."""
     if not asset_ids:
         return {}
-    # One array parameter rather than an IN list of as many: the statement (and asyncpg's prepared
-    # statement) is the same for every page size, and nothing is rendered per id.
-    ids = bindparam("asset_ids", list(asset_ids), type_=ARRAY(Integer))
-    query = latest_accumulated(at).where(DepreciationEntry.asset_id == any_(ids))
+    query = select(Asset.id, accumulated_on(Asset.id, at)).where(any_of(Asset.id, asset_ids))  # type: ignore[arg-type]
     rows = await (await core_connection(session)).execute(query)
     found = {asset_id: amount for asset_id, amount in rows}
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}

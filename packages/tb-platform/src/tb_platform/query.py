@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ARRAY, ColumnElement, any_, literal, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .errors import InvalidField
@@ -16,6 +19,13 @@ def contains_text(columns: list[InstrumentedAttribute[str]], text: str) -> Colum
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def any_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column = ANY(:values)``: one array parameter where ``IN (...)`` renders one per value,
+    so the statement (and asyncpg's prepared statement) is the same however many values there
+    are — a page of 50 ids or a file of 10,000 tags."""
+    return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[no-any-return]
 
 
 def parse_id_list(raw: str, *, field: str = "ids", max_ids: int = MAX_ID_LIST) -> list[int]:
