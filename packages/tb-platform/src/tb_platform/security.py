@@ -193,7 +193,6 @@ async def _current_principal(
     versions: TokenVersions | None = getattr(request.app.state, "token_versions", None)
     if versions is not None:
         await versions.check(principal)  # 401 token_revoked
-    request.state.principal = principal  # the unit of work's actor, without a second decoding
     return principal
 
 

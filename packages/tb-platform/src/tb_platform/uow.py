@@ -236,9 +236,6 @@ def _request_id(value: str | None) -> str:
 def _actor_of(request: Request) -> Actor:
     # The endpoint's own auth dependency answers 401 for a bad token; here a missing or invalid
     # token just means nobody in particular (the endpoints that accept that need no identity).
-    verified: Principal | None = getattr(request.state, "principal", None)
-    if verified is not None:  # the endpoint's auth dependency ran first and checked it
-        return Actor.from_principal(verified)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     tokens: TokenService | None = getattr(request.app.state, "tokens", None)
