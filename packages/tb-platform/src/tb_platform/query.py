@@ -25,7 +25,7 @@ def any_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """``column = ANY(:values)``: one array parameter where ``IN (...)`` renders one per value,
     so the statement (and asyncpg's prepared statement) is the same however many values there
     are — a page of 50 ids or a file of 10,000 tags."""
-    return column == any_(literal(list(values), ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column == any_(literal(list(values), ARRAY(column.type)))
 
 
 def parse_id_list(raw: str, *, field: str = "ids", max_ids: int = MAX_ID_LIST) -> list[int]:
