@@ -69,15 +69,18 @@ def load(url: str, rows: int) -> None:
         connection.execute(
             """
             INSERT INTO asset_schema.depreciation_schedules
-                (asset_id, period_start, period_end, depreciation_amount,
-                 accumulated_depreciation, book_value)
-            SELECT a.id, d::date, (d + interval '1 month - 1 day')::date, 33.33, 33.33 * m,
-                   1200.00 - 33.33 * m
+                (asset_id, period_starts, period_ends, depreciation_amounts,
+                 accumulated_depreciation, book_values)
+            SELECT a.id, array_agg(d::date ORDER BY m),
+                   array_agg((d + interval '1 month - 1 day')::date ORDER BY m),
+                   array_agg(33.33 ORDER BY m), array_agg(33.33 * m ORDER BY m),
+                   array_agg(1200.00 - 33.33 * m ORDER BY m)
             FROM asset_schema.assets a,
                  generate_series(1, 12) AS m,
                  LATERAL (SELECT date_trunc('month', DATE '2024-01-01')
                                  + (m - 1) * interval '1 month' AS d) AS p
             WHERE a.id <= 20000
+            GROUP BY a.id
             """
         )
         connection.execute("ANALYZE")

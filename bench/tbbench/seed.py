@@ -139,30 +139,38 @@ def seed_assets(
         else ("2024-12-01", "2024-12-31")
         for m in range(1, SCHEDULE_MONTHS + 1)
     ]
-    per_month = [
-        f"\t{begin}\t{end}\t33.33\t{33.33 * m:.2f}\t{1200 - 33.33 * m:.2f}\n"
-        for m, (begin, end) in enumerate(months, start=1)
-    ]
+    # One row per asset: the months as arrays (see asset_service.models.DepreciationSchedule).
+    tail = (
+        "\t"
+        + "\t".join(
+            "{" + ",".join(values) + "}"
+            for values in (
+                [begin for begin, _ in months],
+                [end for _, end in months],
+                ["33.33"] * len(months),
+                [f"{33.33 * m:.2f}" for m in range(1, len(months) + 1)],
+                [f"{1200 - 33.33 * m:.2f}" for m in range(1, len(months) + 1)],
+            )
+        )
+        + "\n"
+    )
     scheduled = list(range(first_asset, first_asset + rows, SCHEDULED_EVERY))
 
     def schedule_chunks() -> Iterator[str]:
-        step = CHUNK // SCHEDULE_MONTHS
-        for i in range(0, len(scheduled), step):
-            yield "".join(
-                f"{asset_id}{tail}" for asset_id in scheduled[i : i + step] for tail in per_month
-            )
+        for i in range(0, len(scheduled), CHUNK):
+            yield "".join(f"{asset_id}{tail}" for asset_id in scheduled[i : i + CHUNK])
 
     _copy(
         connection,
         "asset_schema.depreciation_schedules",
-        "asset_id, period_start, period_end, depreciation_amount, accumulated_depreciation, "
-        "book_value",
+        "asset_id, period_starts, period_ends, depreciation_amounts, accumulated_depreciation, "
+        "book_values",
         schedule_chunks(),
     )
     connection.commit()
     return {
         "asset_schema.assets": rows,
-        "asset_schema.depreciation_schedules": len(scheduled) * SCHEDULE_MONTHS,
+        "asset_schema.depreciation_schedules": len(scheduled),
     }
 
 

@@ -3,11 +3,13 @@
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import create_engine, text
 
 import asset_service.models  # noqa: F401  (registers every table on the metadata)
 from asset_service.cli import ALEMBIC_DIR, main
 from asset_service.db import SCHEMA, TableModel
 from tb_platform import migrations
+from tb_platform.db import sync_url
 from tb_platform.testing import temporary_database
 from tb_platform.testing.migrations import schema_differences, sequences_in, tables_in
 
@@ -64,3 +66,72 @@ def test_models_and_migrations_agree(empty_database: str) -> None:
 def test_the_tag_sequence_exists_after_upgrade(empty_database: str) -> None:
     migrations.upgrade(ALEMBIC_DIR, empty_database)
     assert f"{SCHEMA}.asset_tag_seq" in sequences_in(empty_database, SCHEMA)
+
+
+def test_schedule_months_survive_the_move_to_one_row_per_asset_and_back(
+    empty_database: str,
+) -> None:
+    """0005 turns one row per month into one row of month arrays per asset, and back."""
+    months = [
+        ("2024-01-15", "2024-01-31", "10.00", "10.00", "110.00"),
+        ("2024-02-01", "2024-02-29", "20.00", "30.00", "90.00"),
+        ("2024-03-01", "2024-03-31", "30.00", "60.00", "60.00"),
+    ]
+    migrations.upgrade(ALEMBIC_DIR, empty_database, "0004")
+    engine = create_engine(sync_url(empty_database))
+    try:
+        with engine.begin() as connection:
+            category = connection.scalar(
+                text(
+                    "INSERT INTO asset_schema.asset_categories (name, code, "
+                    "default_useful_life_months, default_depreciation_method, "
+                    "default_salvage_percent) VALUES ('IT', 'IT', 3, 'straight_line', 0) "
+                    "RETURNING id"
+                )
+            )
+            asset = connection.scalar(
+                text(
+                    "INSERT INTO asset_schema.assets (asset_tag, name, category_id, status, "
+                    "purchase_date, purchase_cost, salvage_value, currency, useful_life_months, "
+                    "depreciation_method, created_by, updated_by) VALUES ('AST-1', 'Laptop', "
+                    ":category, 'in_stock', '2024-01-15', 120.00, 0, 'EUR', 3, 'straight_line', "
+                    "'t', 't') RETURNING id"
+                ),
+                {"category": category},
+            )
+            for month in reversed(months):  # stored out of order: the arrays must still ascend
+                connection.execute(
+                    text(
+                        "INSERT INTO asset_schema.depreciation_schedules (asset_id, period_start, "
+                        "period_end, depreciation_amount, accumulated_depreciation, book_value) "
+                        "VALUES (:asset, :s, :e, :d, :a, :b)"
+                    ),
+                    dict(zip(("s", "e", "d", "a", "b"), month, strict=True), asset=asset),
+                )
+
+        migrations.upgrade(ALEMBIC_DIR, empty_database)
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT asset_id, period_starts::text[], period_ends::text[], "
+                    "depreciation_amounts::text[], accumulated_depreciation::text[], "
+                    "book_values::text[] FROM asset_schema.depreciation_schedules"
+                )
+            ).one()
+        assert row[0] == asset
+        assert [list(column) for column in row[1:]] == [list(c) for c in zip(*months, strict=True)]
+
+        migrations.downgrade(ALEMBIC_DIR, empty_database, "0004")
+        with engine.connect() as connection:
+            back = connection.execute(
+                text(
+                    "SELECT period_start::text, period_end::text, depreciation_amount::text, "
+                    "accumulated_depreciation::text, book_value::text "
+                    "FROM asset_schema.depreciation_schedules WHERE asset_id = :asset "
+                    "ORDER BY period_start"
+                ),
+                {"asset": asset},
+            ).all()
+        assert [tuple(r) for r in back] == months
+    finally:
+        engine.dispose()

@@ -1,7 +1,7 @@
 """The asset service's tables (SQLModel), and the event and employee tables beside them."""
 
 from ..db.events import EMPLOYEES, EVENTS
-from .asset import ASSET_TAG_SEQUENCE, Asset, AssetAssignment, DepreciationEntry, MaintenanceLog
+from .asset import ASSET_TAG_SEQUENCE, Asset, AssetAssignment, DepreciationSchedule, MaintenanceLog
 from .category import AssetCategory
 from .enums import AssetStatus, DepreciationMethod, MaintenanceKind
 
@@ -13,8 +13,8 @@ __all__ = [
     "AssetAssignment",
     "AssetCategory",
     "AssetStatus",
-    "DepreciationEntry",
     "DepreciationMethod",
+    "DepreciationSchedule",
     "MaintenanceKind",
     "MaintenanceLog",
 ]

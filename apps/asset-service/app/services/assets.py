@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    BigInteger,
     BindParameter,
     Date,
     Enum,
@@ -36,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tb_platform.columns import MONEY
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.events.catalog import (
@@ -45,7 +45,7 @@ from tb_platform.events.catalog import (
     AssetReturned,
     AssetUpdated,
 )
-from tb_platform.money import CENT, check_minor_unit, round_money
+from tb_platform.money import check_minor_unit, round_money
 from tb_platform.paging import ListParams, PageResult, Sorting, core_connection, paginate
 from tb_platform.query import any_of, contains_text
 from tb_platform.rbac import Grant
@@ -57,17 +57,19 @@ from ..models import (
     AssetAssignment,
     AssetCategory,
     AssetStatus,
-    DepreciationEntry,
     DepreciationMethod,
+    DepreciationSchedule,
     MaintenanceLog,
 )
 from ..schemas.asset import AssetBulk, AssetCreate, AssetUpdate
 from .events import asset_event_data, publish_asset
 from .schedules import (
+    MONTH_COLUMNS,
     accumulated_on,
+    depreciated_in_total,
     latest_accumulated,
     regenerate_schedule,
-    schedule_rows,
+    schedule_row,
 )
 
 EARLIEST_PURCHASE = dt.date(1900, 1, 1)
@@ -331,15 +333,6 @@ async def _insert_assets(session: AsyncSession, records: list[dict[str, Any]]) -
     return [ids[record["asset_tag"]] for record in records]
 
 
-def _minor_units(amount: Decimal) -> int:
-    """A schedule amount (two decimals) in hundredths, sent as a whole number: an element of
-    a bigint array is found by its index at once, one of a numeric array by walking to it."""
-    hundredths = amount.scaleb(2)
-    if hundredths != hundredths.to_integral_value():
-        raise ValueError(f"schedule amount {amount} has more than two decimals")
-    return int(hundredths)
-
-
 async def _insert_schedules(
     session: AsyncSession, ids: list[int], rows: list[dict[str, Any]]
 ) -> None:
@@ -347,42 +340,41 @@ async def _insert_schedules(
 
     Assets with the same schedule inputs (cost, salvage, life, method, rate, purchase date,
     currency: often the whole file) have the same schedule: each distinct one is computed and
-    sent once, and PostgreSQL writes its months for every asset that has it.
+    sent once, as a stretch of long month arrays, and each asset's row takes its stretch as
+    array slices on the server.
     """
     inputs = sorted(SCHEDULE_INPUTS)
-    known: dict[tuple[Any, ...], tuple[int, int]] = {}  # inputs -> (first index, months)
-    months: dict[str, list[Any]] = {name: [] for name in _SCHEDULE_COLUMNS}
+    known: dict[tuple[Any, ...], tuple[int, int] | None] = {}  # inputs -> (first month, months)
+    months: dict[str, list[Any]] = {column: [] for column, _ in MONTH_COLUMNS}
+    scheduled: list[int] = []
     firsts: list[int] = []
     counts: list[int] = []
-    for row in rows:
+    for asset_id, row in zip(ids, rows, strict=True):
         key = tuple(row[name] for name in inputs)
-        slot = known.get(key)
-        if slot is None:
-            schedule = schedule_rows(0, row)
-            slot = known[key] = (len(months["period_start"]) + 1, len(schedule))
-            for entry in schedule:
-                months["period_start"].append(entry["period_start"])
-                months["period_end"].append(entry["period_end"])
-                for name in _SCHEDULE_AMOUNTS:
-                    months[name].append(_minor_units(entry[name]))
-        firsts.append(slot[0])
-        counts.append(slot[1])
-    await session.execute(_schedule_insert(ids, firsts, counts, months))
+        if key not in known:
+            schedule = schedule_row(0, row)
+            known[key] = None
+            if schedule is not None:
+                known[key] = (len(months["period_ends"]) + 1, len(schedule["period_ends"]))
+                for column, values in months.items():
+                    values.extend(schedule[column])
+        slot = known[key]
+        if slot is not None:
+            scheduled.append(asset_id)
+            firsts.append(slot[0])
+            counts.append(slot[1])
+    if scheduled:
+        await session.execute(_schedule_insert(scheduled, firsts, counts, months))
 
 
-_SCHEDULE_AMOUNTS = ("depreciation_amount", "accumulated_depreciation", "book_value")
-_SCHEDULE_COLUMNS = ("period_start", "period_end", *_SCHEDULE_AMOUNTS)
-# How each column's values are sent: amounts in hundredths (see _minor_units).
-_SCHEDULE_KINDS = {"period_start": Date, "period_end": Date} | dict.fromkeys(
-    _SCHEDULE_AMOUNTS, BigInteger
-)
+_MONTH_KINDS = {"period_starts": Date, "period_ends": Date}
 
 
 def _schedule_insert(
     asset_ids: list[int], firsts: list[int], counts: list[int], months: dict[str, list[Any]]
 ) -> Insert:
-    """INSERT … SELECT: for each asset, the ``counts`` months of ``months`` from index ``firsts``
-    on (1-based, as PostgreSQL counts), in asset then month order."""
+    """INSERT … SELECT: for each asset, the slice ``firsts .. firsts + counts - 1`` (1-based, as
+    PostgreSQL counts) of every month array."""
     assets = (
         func.unnest(
             bindparam("schedule_asset_ids", asset_ids, type_=ARRAY(Integer)),
@@ -392,28 +384,22 @@ def _schedule_insert(
         .table_valued("asset_id", "first", "count")
         .render_derived(name="new_assets")
     )
-    index = (
-        func.generate_series(assets.c.first, assets.c.first + assets.c.count - 1)
-        .table_valued("i")
-        .render_derived(name="months")
-        .lateral()
-    )
-    # The months as one row of arrays, so that each can be indexed by the row's month.
     arrays = select(
         *(
-            bindparam(f"schedule_{name}", values, type_=ARRAY(_SCHEDULE_KINDS[name])).label(name)
-            for name, values in months.items()
+            bindparam(
+                f"schedule_{column}", values, type_=ARRAY(_MONTH_KINDS.get(column, MONEY))
+            ).label(column)
+            for column, values in months.items()
         )
     ).subquery("schedules")
-    values = {name: arrays.c[name][index.c.i] for name in _SCHEDULE_COLUMNS}
-    values |= {name: values[name] * CENT for name in _SCHEDULE_AMOUNTS}
-    table = DepreciationEntry.__table__
-    return insert(table).from_select(
-        ["asset_id", *_SCHEDULE_COLUMNS],
-        select(assets.c.asset_id, *(values[name] for name in _SCHEDULE_COLUMNS))
+    last = assets.c.first + assets.c.count - 1
+    return insert(
+        DepreciationSchedule.__table__
+    ).from_select(  # type: ignore[arg-type]
+        ["asset_id", *months],
+        select(assets.c.asset_id, *(arrays.c[column][assets.c.first : last] for column in months))
         .select_from(arrays)
-        .join(assets, true())
-        .join(index, true()),
+        .join(assets, true()),
     )
 
 
@@ -775,12 +761,8 @@ async def dispose_asset(
     asset.updated_by = uow.actor.sub
     await session.flush()
     await regenerate_schedule(session, asset=asset)  # now stops at the disposal month
-    accumulated = await session.scalar(
-        select(func.coalesce(func.sum(DepreciationEntry.depreciation_amount), 0)).where(
-            DepreciationEntry.asset_id == asset.id
-        )
-    )
-    asset.book_value_at_disposal = asset.purchase_cost - Decimal(accumulated)
+    accumulated = await depreciated_in_total(session, asset_id=asset.id)
+    asset.book_value_at_disposal = asset.purchase_cost - accumulated
     await session.flush()
     await session.refresh(asset)
     await publish_asset(uow, AssetDisposed, asset)

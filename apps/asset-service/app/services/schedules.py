@@ -9,27 +9,27 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Row,
     Select,
     delete,
     func,
     insert,
+    literal,
     select,
 )
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tb_platform.paging import core_connection
 from tb_platform.query import any_of
 
-from ..models import Asset, DepreciationEntry
-from .depreciation import build_schedule
-
-INSERT_SLICE = 5000
+from ..models import Asset, DepreciationSchedule
+from .depreciation import Period, build_schedule
 
 
-def schedule_rows(asset_id: int, values: Asset | Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ``depreciation_schedules`` rows of one asset, computed from its fields."""
+def schedule_row(asset_id: int, values: Asset | Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``depreciation_schedules`` row of one asset, computed from its fields (None when
+    nothing depreciates: no months to store)."""
 
     def field(name: str) -> Any:
         return values[name] if isinstance(values, Mapping) else getattr(values, name)
@@ -44,62 +44,66 @@ def schedule_rows(asset_id: int, values: Asset | Mapping[str, Any]) -> list[dict
         currency=field("currency"),
         end=field("disposal_date") if not isinstance(values, Mapping) else None,
     )
-    return [
-        {
-            "asset_id": asset_id,
-            "period_start": p.period_start,
-            "period_end": p.period_end,
-            "depreciation_amount": p.depreciation_amount,
-            "accumulated_depreciation": p.accumulated_depreciation,
-            "book_value": p.book_value,
-        }
-        for p in periods
-    ]
+    if not periods:
+        return None
+    return {"asset_id": asset_id} | {
+        column: [getattr(p, attribute) for p in periods] for column, attribute in MONTH_COLUMNS
+    }
 
 
-async def insert_schedule_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    # executemany in slices: one round trip per slice rather than per row.
-    for start in range(0, len(rows), INSERT_SLICE):
-        await session.execute(insert(DepreciationEntry), rows[start : start + INSERT_SLICE])
+# Each array column of the row and the Period attribute its elements are.
+MONTH_COLUMNS = (
+    ("period_starts", "period_start"),
+    ("period_ends", "period_end"),
+    ("depreciation_amounts", "depreciation_amount"),
+    ("accumulated_depreciation", "accumulated_depreciation"),
+    ("book_values", "book_value"),
+)
 
 
 async def regenerate_schedule(session: AsyncSession, *, asset: Asset) -> None:
-    """Rebuild the asset's rows from its cost, salvage, life, method, rate and dates."""
+    """Rebuild the asset's schedule from its cost, salvage, life, method, rate and dates."""
     assert asset.id is not None
-    await session.execute(delete(DepreciationEntry).where(DepreciationEntry.asset_id == asset.id))
-    await insert_schedule_rows(session, schedule_rows(asset.id, asset))
-
-
-async def schedule_of(session: AsyncSession, *, asset_id: int) -> Sequence[DepreciationEntry]:
-    query = (
-        select(DepreciationEntry)
-        .where(DepreciationEntry.asset_id == asset_id)
-        .order_by(DepreciationEntry.period_start)
+    await session.execute(
+        delete(DepreciationSchedule).where(DepreciationSchedule.asset_id == asset.id)
     )
-    return (await session.scalars(query)).all()
+    row = schedule_row(asset.id, asset)
+    if row is not None:
+        await session.execute(insert(DepreciationSchedule), [row])
+
+
+async def schedule_of(session: AsyncSession, *, asset_id: int) -> list[Period]:
+    """The asset's months in order (none when it has no schedule)."""
+    row = await session.scalar(
+        select(DepreciationSchedule).where(DepreciationSchedule.asset_id == asset_id)
+    )
+    if row is None:
+        return []
+    columns = [getattr(row, column) for column, _ in MONTH_COLUMNS]
+    return [Period(*month) for month in zip(*columns, strict=True)]
+
+
+def _accumulated_in(schedule: Any, at: dt.date) -> ColumnElement[Decimal]:
+    """SQL: the accumulated depreciation in a schedule row on day ``at``: the element of the
+    latest month ending on or before ``at``. ``width_bucket`` binary-searches the ascending
+    ``period_ends`` for how many end on or before ``at``; index 0 (none yet) is NULL."""
+    months = func.width_bucket(literal(at, Date), schedule.period_ends)
+    return schedule.accumulated_depreciation[months]
 
 
 def latest_accumulated(at: dt.date) -> Select[tuple[int, Decimal]]:
-    """Per asset, the accumulated depreciation of its latest period ending on or before ``at``."""
-    return (
-        select(DepreciationEntry.asset_id, DepreciationEntry.accumulated_depreciation)
-        .where(DepreciationEntry.period_end <= at)
-        .order_by(DepreciationEntry.asset_id, DepreciationEntry.period_end.desc())
-        .ext(distinct_on(DepreciationEntry.asset_id))
-    )
+    """Per asset, the accumulated depreciation of its latest month ending on or before ``at``
+    (NULL before the first one ends)."""
+    table = DepreciationSchedule.__table__.c  # type: ignore[attr-defined]
+    return select(table.asset_id, _accumulated_in(table, at).label("accumulated_depreciation"))
 
 
 def accumulated_on(asset_id: ColumnElement[int], at: dt.date) -> ColumnElement[Decimal]:
-    """SQL: the accumulated depreciation of asset ``asset_id`` on day ``at`` — its latest period
-    ending on or before ``at`` (one probe of the (asset_id, period_end) index), 0 before the first
-    one ends. A column of a page's own query: no second round trip, nothing merged in Python."""
-    latest = (
-        select(DepreciationEntry.accumulated_depreciation)
-        .where(DepreciationEntry.asset_id == asset_id, DepreciationEntry.period_end <= at)
-        .order_by(DepreciationEntry.period_end.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    """SQL: the accumulated depreciation of asset ``asset_id`` on day ``at`` — its latest month
+    ending on or before ``at`` (one primary-key probe and a binary search in the row), 0 before
+    the first one ends. A column of a page's own query: no second round trip."""
+    table = DepreciationSchedule.__table__.c  # type: ignore[attr-defined]
+    latest = select(_accumulated_in(table, at)).where(table.asset_id == asset_id).scalar_subquery()
     return func.coalesce(latest, Decimal("0.00"))
 
 
@@ -114,6 +118,17 @@ async def accumulated_at(
     rows = await (await core_connection(session)).execute(query)
     found = {asset_id: amount for asset_id, amount in rows}
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
+
+
+async def depreciated_in_total(session: AsyncSession, *, asset_id: int) -> Decimal:
+    """All the depreciation in the asset's schedule: its last month's accumulated amount (each
+    month's is the running sum of the amounts so far); 0 without a schedule."""
+    table = DepreciationSchedule.__table__.c  # type: ignore[attr-defined]
+    accumulated = table.accumulated_depreciation
+    total = await session.scalar(
+        select(accumulated[func.cardinality(accumulated)]).where(table.asset_id == asset_id)
+    )
+    return Decimal("0.00") if total is None else Decimal(total)
 
 
 def book_value(asset: Asset | Row[Any], accumulated: Decimal, *, at: dt.date) -> Decimal:
