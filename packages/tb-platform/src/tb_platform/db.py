@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Depends, Request
@@ -139,36 +139,89 @@ def _lost_connections_are_disconnects(context: ExceptionContext) -> None:
 
 @dataclass
 class Database:
-    """The engine and session factory of one running service."""
+    """The engines and session factories of one running service: the primary, and a read
+    replica when ``DATABASE_REPLICA_URL`` is set (see :func:`replica_read`)."""
 
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    replica_engine: AsyncEngine | None = None
+    replica_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     @classmethod
     def connect(
-        cls, url: str, *, pool_size: int = 10, max_overflow: int = 10, pool_timeout: float = 30.0
+        cls,
+        url: str,
+        *,
+        replica_url: str | None = None,
+        pool_size: int = 10,
+        max_overflow: int = 10,
+        pool_timeout: float = 30.0,
     ) -> Database:
-        engine = create_async_engine(
-            async_url(url),
-            pool_size=pool_size,
-            max_overflow=max_overflow,
-            # How long a request waits for a free connection; then 503 database_busy (errors.py).
-            pool_timeout=pool_timeout,
-            # No ping before each checkout (a round trip per request: a tenth of a list's time).
-            # A connection found dead is marked a disconnect (below), which throws the pool's
-            # connections away: after a database restart one request per process gets a clean
-            # 503 database_unavailable and the next ones connect afresh. pool_recycle retires
-            # connections before a firewall or server idle timeout can cut them silently.
-            pool_pre_ping=False,
-            pool_recycle=1800,
-            # UTC everywhere: timestamps come back as aware UTC datetimes whatever the server says.
-            connect_args={"server_settings": {"timezone": "UTC"}, "timeout": 5},
+        def engine_for(target: str) -> AsyncEngine:
+            engine = create_async_engine(
+                async_url(target),
+                pool_size=pool_size,
+                max_overflow=max_overflow,
+                # How long a request waits for a free connection; then 503 database_busy.
+                pool_timeout=pool_timeout,
+                # No ping before each checkout (a round trip per request: a tenth of a list's
+                # time). A connection found dead is marked a disconnect (below), which throws
+                # the pool's connections away: after a database restart one request per process
+                # gets a clean 503 database_unavailable and the next ones connect afresh.
+                # pool_recycle retires connections before a firewall or server idle timeout can
+                # cut them silently.
+                pool_pre_ping=False,
+                pool_recycle=1800,
+                # UTC everywhere: timestamps come back as aware UTC datetimes.
+                connect_args={"server_settings": {"timezone": "UTC"}, "timeout": 5},
+            )
+            event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
+            return engine
+
+        engine = engine_for(url)
+        replica = engine_for(replica_url) if replica_url else None
+        return cls(
+            engine=engine,
+            sessionmaker=make_sessionmaker(engine),
+            replica_engine=replica,
+            replica_sessionmaker=make_sessionmaker(replica) if replica is not None else None,
         )
-        event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
-        return cls(engine=engine, sessionmaker=make_sessionmaker(engine))
+
+    @property
+    def engines(self) -> tuple[AsyncEngine, ...]:
+        """The primary's engine, then the replica's when there is one."""
+        return (self.engine,) if self.replica_engine is None else (self.engine, self.replica_engine)
+
+    def sessionmaker_for(self, request: Request) -> async_sessionmaker[AsyncSession]:
+        """The replica's session factory for a GET of an endpoint marked :func:`replica_read`,
+        else the primary's (every write, and every read made while writing)."""
+        replica = self.replica_sessionmaker
+        if replica is not None and request.method in _READ_METHODS:
+            route = request.scope.get("route")
+            if getattr(getattr(route, "endpoint", None), _REPLICA_READ, False):
+                return replica
+        return self.sessionmaker
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        for engine in self.engines:
+            await engine.dispose()
+
+
+_READ_METHODS = frozenset({"GET", "HEAD"})
+_REPLICA_READ = "__tb_replica_read__"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def replica_read(endpoint: Endpoint) -> Endpoint:
+    """Mark a list, summary or report endpoint whose reads may go to the read replica.
+
+    Only such reads: the replica lags the primary by a moment, so a record's own page (opened
+    right after creating it) and everything a write reads stay on the primary. Without
+    ``DATABASE_REPLICA_URL`` the mark changes nothing.
+    """
+    setattr(endpoint, _REPLICA_READ, True)
+    return endpoint
 
 
 def make_sessionmaker(bind: object) -> async_sessionmaker[AsyncSession]:
@@ -184,7 +237,7 @@ async def _unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
     success the database never kept.
     """
     database: Database = request.app.state.database
-    async with database.sessionmaker() as session:
+    async with database.sessionmaker_for(request)() as session:
         try:
             yield session
         except BaseException:

@@ -17,11 +17,14 @@ async def health(request: Request) -> dict[str, str]:
     return {"status": "ok", "service": request.app.state.settings.service_name}
 
 
-@router.get("/ready", summary="Readiness: the database answers", response_model=None)
+@router.get(
+    "/ready", summary="Readiness: the database (and its replica) answer", response_model=None
+)
 async def ready(request: Request) -> dict[str, str] | JSONResponse:
     try:
-        async with request.app.state.database.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        for engine in request.app.state.database.engines:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not ready"
         return JSONResponse(error_body("Database is not reachable", "not_ready"), status_code=503)
     return {"status": "ready", "service": request.app.state.settings.service_name}

@@ -29,6 +29,11 @@ class ServiceSettings(BaseSettings):
         default=None,
         description="postgresql://user:pass@host:port/db; the service picks its own drivers",
     )
+    # A read replica of that database (optional): lists, summaries and reports read from it
+    # (tb_platform.db.replica_read); writes, and reads made while writing, use the primary.
+    database_replica_url: str | None = Field(
+        default=None, description="postgresql://user:pass@replica-host:port/db"
+    )
     # 5 + 5 per server process: the five services and their workers stay under PostgreSQL's
     # default 100 connections together (a request waits for a free one; it does not fail).
     db_pool_size: int = Field(default=5, ge=1, le=200)

@@ -9,6 +9,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Row
 
 from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
+from tb_platform.db import replica_read
 from tb_platform.errors import InvalidField
 from tb_platform.money import Currency, Money
 from tb_platform.paging import ListParamsDep, Page
@@ -119,6 +120,7 @@ async def _one(uow: UnitOfWork, asset: Asset) -> AssetPublic:
 
 
 @router.get("", response_model=Page[AssetPublic])
+@replica_read
 async def list_assets(
     grant: ReadAssets, uow: UnitOfWorkDep, params: ListParamsDep, filters: AssetFiltersDep
 ) -> Page[AssetPublic]:
@@ -152,12 +154,14 @@ async def create_asset(body: AssetCreate, _: WriteAssets, uow: UnitOfWorkDep) ->
 
 
 @router.get("/summary", response_model=AssetSummary)
+@replica_read
 async def asset_summary(_: ReadReports, uow: UnitOfWorkDep) -> AssetSummary:
     """Counts by status and category; purchase cost and book value today, per currency."""
     return AssetSummary.model_validate(await service.summary(uow.session, at=uow.clock.today()))
 
 
 @router.get("/export", response_class=StreamingResponse)
+@replica_read
 async def export_assets(
     _: ReadReports, request: Request, uow: UnitOfWorkDep, filters: AssetFiltersDep
 ) -> StreamingResponse:
@@ -257,6 +261,7 @@ async def return_asset(
 
 
 @router.get("/{asset_id}/history", response_model=Page[AssignmentPublic])
+@replica_read
 async def assignment_history(
     asset: ReadableAsset, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[AssignmentPublic]:

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Response, status
 
+from tb_platform.db import replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id
 
@@ -17,6 +18,7 @@ def _public(category: AssetCategory) -> CategoryPublic:
 
 
 @router.get("", response_model=Page[CategoryPublic])
+@replica_read
 async def list_categories(
     _: ReadCategories, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[CategoryPublic]:

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from tb_platform.db import replica_read
 from tb_platform.paging import ListParamsDep, Page, paginate
 from tb_platform.types import BusinessDate, Id
 
@@ -27,6 +28,7 @@ def _public(log: MaintenanceLog) -> MaintenancePublic:
 
 
 @router.get("/maintenance/due", response_model=Page[MaintenanceDue])
+@replica_read
 async def maintenance_due(
     _: ReadReports,
     uow: UnitOfWorkDep,
@@ -49,6 +51,7 @@ async def maintenance_due(
 
 
 @router.get("/assets/{asset_id}/maintenance", response_model=Page[MaintenancePublic])
+@replica_read
 async def list_maintenance(
     asset: ReadableAsset, uow: UnitOfWorkDep, params: ListParamsDep
 ) -> Page[MaintenancePublic]:

@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 
 from ....core.permissions import ReadDashboard
 from ....schemas.summary import DashboardSummary
@@ -11,6 +11,7 @@ router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
 
 @router.get("/summary", response_model=DashboardSummary)
+@replica_read
 async def dashboard_summary(
     _: ReadDashboard, session: SessionDep, cache: CacheDep
 ) -> DashboardSummary:

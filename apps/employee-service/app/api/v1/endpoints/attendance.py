@@ -3,7 +3,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, status
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.errors import Forbidden, InvalidField, NotFound
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.rbac import Grant
@@ -110,6 +110,7 @@ def _visible_employee(grant: Grant, employee_id: int | None) -> int | None:
 
 
 @router.get("", response_model=Page[AttendancePublic], responses=NOT_YOURS)
+@replica_read
 async def list_attendance(
     grant: ReadAttendance,
     session: SessionDep,
@@ -132,6 +133,7 @@ async def list_attendance(
 
 
 @router.get("/summary", response_model=MonthlySummaryList, responses=NOT_YOURS)
+@replica_read
 async def monthly_summary(
     grant: ReadAttendance,
     session: SessionDep,

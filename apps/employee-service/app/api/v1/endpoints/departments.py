@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id, SearchText
 
@@ -22,6 +22,7 @@ def _public(department: Department) -> DepartmentPublic:
 
 
 @router.get("", response_model=Page[DepartmentPublic])
+@replica_read
 async def list_departments(
     _: ReadDepartments,
     session: SessionDep,
@@ -63,6 +64,7 @@ async def delete_department(
 
 
 @router.get("/{department_id}/employees", response_model=Page[EmployeePublic])
+@replica_read
 async def list_department_employees(
     _: ReadDepartments,
     grant: ReadEmployees,

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.errors import InvalidField, NotFound
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.query import parse_id_list
@@ -32,6 +32,7 @@ def _public(employee: Employee) -> EmployeePublic:
 
 
 @router.get("", response_model=Page[EmployeePublic])
+@replica_read
 async def list_employees(
     grant: ReadEmployees,
     session: SessionDep,

@@ -1,6 +1,6 @@
 from fastapi import APIRouter, status
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id
 
@@ -18,6 +18,7 @@ def _public(note: CreditNote) -> CreditNotePublic:
 
 
 @router.get("", response_model=Page[CreditNotePublic])
+@replica_read
 async def list_credit_notes(
     invoice: ReadableInvoice, session: SessionDep, params: ListParamsDep
 ) -> Page[CreditNotePublic]:

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id, SearchText
 
@@ -20,6 +20,7 @@ def _public(customer: Customer) -> CustomerPublic:
 
 
 @router.get("", response_model=Page[CustomerPublic])
+@replica_read
 async def list_customers(
     _: ReadCustomers,
     session: SessionDep,

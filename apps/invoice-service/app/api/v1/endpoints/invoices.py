@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
+from tb_platform.db import replica_read
 from tb_platform.errors import InvalidField
 from tb_platform.money import Currency, Money
 from tb_platform.paging import ListParamsDep, Page
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/invoices", tags=["invoices"])
 
 
 @router.get("", response_model=Page[InvoicePublic])
+@replica_read
 async def list_invoices(
     grant: ReadInvoices,
     uow: UnitOfWorkDep,

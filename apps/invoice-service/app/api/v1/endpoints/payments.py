@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response, status
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id
 
@@ -31,6 +31,7 @@ def _public(payment: Payment) -> PaymentPublic:
 
 
 @router.get("", response_model=Page[PaymentPublic])
+@replica_read
 async def list_payments(
     invoice: ReadableInvoice, session: SessionDep, params: ListParamsDep
 ) -> Page[PaymentPublic]:

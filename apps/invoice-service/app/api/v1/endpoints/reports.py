@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.errors import InvalidField
 from tb_platform.types import BusinessDate
 
@@ -24,6 +24,7 @@ def _check_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
 
 
 @router.get("/tax-records", response_model=TaxRecordSums)
+@replica_read
 async def tax_records(
     _: ReadReports, session: SessionDep, date_from: DateFrom = None, date_to: DateTo = None
 ) -> TaxRecordSums:
@@ -34,6 +35,7 @@ async def tax_records(
 
 # Declared (and included) before /invoices/{invoice_id}, which would otherwise match them.
 @router.get("/invoices/summary", response_model=Summary)
+@replica_read
 async def invoice_summary(
     _: ReadReports, session: SessionDep, date_from: DateFrom = None, date_to: DateTo = None
 ) -> Summary:
@@ -43,6 +45,7 @@ async def invoice_summary(
 
 
 @router.get("/invoices/aging", response_model=Aging)
+@replica_read
 async def invoice_aging(
     _: ReadReports,
     uow: UnitOfWorkDep,

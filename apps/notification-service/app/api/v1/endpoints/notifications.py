@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, replica_read
 from tb_platform.paging import ListParamsDep, Page
 from tb_platform.types import Id
 
@@ -20,6 +20,7 @@ def public_notification(notification: Notification) -> NotificationPublic:
 
 
 @router.get("", response_model=Page[NotificationPublic])
+@replica_read
 async def list_notifications(
     _: ReadNotifications,
     session: SessionDep,
