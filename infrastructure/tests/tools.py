@@ -20,7 +20,10 @@ INFRA = ROOT / "infrastructure"
 def _apt(*args: str) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     prefix: list[str] = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    subprocess.run([*prefix, "apt-get", *args], check=True, env=env, stdout=subprocess.DEVNULL)
+    # The arguments are this module's own package names, never outside input.
+    subprocess.run(  # noqa: S603
+        [*prefix, "apt-get", *args], check=True, env=env, stdout=subprocess.DEVNULL
+    )
 
 
 def debian_tool(binary: str, package: str) -> str:
@@ -46,10 +49,12 @@ def python_tool(binary: str) -> str:
         return str(venv_bin)
     found = shutil.which(binary)
     if not found:
-        raise RuntimeError(f"{binary} is missing: run `uv sync --all-packages` at the repository root")
+        raise RuntimeError(
+            f"{binary} is missing: run `uv sync --all-packages` at the repository root"
+        )
     return found
 
 
 def run(argv: list[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Runs a validator; its output is kept so a failing assertion can show it."""
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)  # noqa: S603 (the tests' own validator commands)

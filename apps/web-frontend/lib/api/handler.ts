@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { readSession, type ServerSession } from "../auth/token";
 import { isServiceError, toErrorAnswer } from "../services/errors";
 import type { ServiceContext } from "../services/http";
+import { newRequestTrace } from "../telemetry/propagation";
 import { checkCsrf } from "./csrf";
 import { readPathDay, readPathId, type PathError } from "./path";
 import { errorAnswer, validationFailed } from "./respond";
@@ -92,7 +93,8 @@ export function apiRoute<TQuery extends z.ZodType = z.ZodUndefined, TBody extend
       return await handler({
         request,
         session,
-        context: { token: session.accessToken, signal: request.signal },
+        // One trace per BFF request: every service call made for it carries the same trace id.
+        context: { token: session.accessToken, signal: request.signal, requestTrace: newRequestTrace() },
         query: query as z.output<TQuery>,
         body: body as z.output<TBody>,
       });

@@ -1,7 +1,9 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import type { ServiceContext } from "../services/http";
+import { newRequestTrace } from "../telemetry/propagation";
 import { readSession, type ServerSession } from "./token";
 
 export { readSession, type ServerSession } from "./token";
@@ -24,7 +26,14 @@ export async function requireSession(): Promise<ServerSession> {
   return session;
 }
 
-/** The service context of a session: its token, for the typed clients. */
+// React's per-request memo: the layout and the page of one render share a trace; the next render
+// gets a new one.
+const renderTrace = cache(newRequestTrace);
+
+/**
+ * The service context of a session for a server page: its token for the typed clients, and the
+ * render's trace, which every service call of the page load carries.
+ */
 export function serviceContext(session: ServerSession): ServiceContext {
-  return { token: session.accessToken };
+  return { token: session.accessToken, requestTrace: renderTrace() };
 }

@@ -1,6 +1,8 @@
 import "server-only";
+import type { Context } from "@opentelemetry/api";
 import type { z } from "zod";
 import { serviceUrl, SERVICE_TIMEOUT_MS, type ServiceName } from "../env";
+import { traceServiceCall } from "../telemetry/propagation";
 import {
   errorBodySchema,
   parseRetryAfter,
@@ -15,6 +17,11 @@ export interface ServiceContext {
   token?: string;
   fetch?: typeof fetch;
   signal?: AbortSignal;
+  /**
+   * The trace of the request being answered (`newRequestTrace()`: one per BFF request, one per
+   * page render): every call made for it carries this trace id when no tracer is recording.
+   */
+  requestTrace?: Context;
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined | readonly (string | number)[]>;
@@ -36,13 +43,25 @@ interface CallOptions<TSchema extends z.ZodType> extends RequestOptions {
   schema: TSchema | null;
 }
 
-function buildUrl(service: ServiceName, path: string, query: Query | undefined): string {
+/** The one prefix of what this app may ask a service: its API, never `/metrics`, `/ready` or docs. */
+const SERVICE_API_PREFIX = "/api/v1/";
+
+/**
+ * The URL of one service call. Refuses (a bug here, not a user's error) any path outside the
+ * services' API, or one that URL parsing would change — `..` or `%2e%2e` segments, backslashes,
+ * a query or fragment written into the path — so no caller can reach a service's `/metrics`.
+ */
+export function serviceCallUrl(service: ServiceName, path: string, query?: Query): URL {
   const url = new URL(serviceUrl(service) + path);
+  // endsWith, not ===: a service URL may carry a path of its own (behind a gateway's prefix).
+  if (!path.startsWith(SERVICE_API_PREFIX) || !url.pathname.endsWith(path) || /%(2f|5c)/i.test(path)) {
+    throw new Error(`Refusing to call the ${service} service outside ${SERVICE_API_PREFIX}: ${JSON.stringify(path)}`);
+  }
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined || value === null || value === "") continue;
     url.searchParams.set(key, Array.isArray(value) ? value.join(",") : String(value));
   }
-  return url.toString();
+  return url;
 }
 
 function requestHeaders(context: ServiceContext, { body, headers: extra }: RequestOptions): Record<string, string> {
@@ -72,15 +91,19 @@ async function send(
   signal: AbortSignal,
 ): Promise<Response> {
   const { method = "GET", query, body } = options;
+  const url = serviceCallUrl(service, path, query);
+  const headers = requestHeaders(context, options);
   let response: Response;
   try {
-    response = await (context.fetch ?? fetch)(buildUrl(service, path, query), {
-      method,
-      headers: requestHeaders(context, options),
-      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-      signal,
-      cache: "no-store",
-    });
+    response = await traceServiceCall({ method, url, headers, requestTrace: context.requestTrace }, () =>
+      (context.fetch ?? fetch)(url.href, {
+        method,
+        headers,
+        body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
+        signal,
+        cache: "no-store",
+      }),
+    );
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ServiceUnavailableError(service, reason);
