@@ -2,10 +2,12 @@
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
@@ -37,7 +39,7 @@ def _ensure_active(employee: Employee) -> None:
 async def _day(session: AsyncSession, employee_id: int, day: dt.date) -> Attendance | None:
     statement = (
         select(Attendance)
-        .where(Attendance.employee_id == employee_id, Attendance.date == day)
+        .where(col(Attendance.employee_id) == employee_id, col(Attendance.date) == day)
         .with_for_update()
     )
     return (await session.scalars(statement)).one_or_none()
@@ -87,12 +89,12 @@ async def check_out(
     statement = (
         select(Attendance)
         .where(
-            Attendance.employee_id == employee.id,
-            Attendance.check_in_at.is_not(None),  # type: ignore[union-attr]
-            Attendance.check_out_at.is_(None),  # type: ignore[union-attr]
-            Attendance.check_in_at > at - MAX_SHIFT,  # type: ignore[operator]
+            col(Attendance.employee_id) == employee.id,
+            col(Attendance.check_in_at).is_not(None),
+            col(Attendance.check_out_at).is_(None),
+            col(Attendance.check_in_at) > at - MAX_SHIFT,
         )
-        .order_by(Attendance.check_in_at.desc())  # type: ignore[union-attr]
+        .order_by(col(Attendance.check_in_at).desc())
         .with_for_update()
     )
     open_shifts = list((await session.scalars(statement)).all())
@@ -159,11 +161,11 @@ async def list_attendance(
 ) -> PageResult[Attendance]:
     statement = select(Attendance)
     if employee_id is not None:
-        statement = statement.where(Attendance.employee_id == employee_id)
+        statement = statement.where(col(Attendance.employee_id) == employee_id)
     if date_from is not None:
-        statement = statement.where(Attendance.date >= date_from)
+        statement = statement.where(col(Attendance.date) >= date_from)
     if date_to is not None:
-        statement = statement.where(Attendance.date <= date_to)
+        statement = statement.where(col(Attendance.date) <= date_to)
     return await paginate(session, statement, params=params, sorting=ATTENDANCE_SORTING)
 
 
@@ -182,24 +184,24 @@ async def monthly_summary(
 ) -> list[MonthlySummary]:
     first, following = month_bounds(month)
 
-    def days(*statuses: AttendanceStatus) -> object:
-        return func.count().filter(Attendance.status.in_(statuses))  # type: ignore[attr-defined]
+    def days(*statuses: AttendanceStatus) -> ColumnElement[int]:
+        return func.count().filter(col(Attendance.status).in_(statuses))
 
     statement = (
         select(
-            Attendance.employee_id,
+            col(Attendance.employee_id),
             days(*_WORKED),
             days(AttendanceStatus.REMOTE),
             days(AttendanceStatus.ABSENT),
             days(AttendanceStatus.LEAVE),
             func.coalesce(func.sum(Attendance.worked_hours), 0),
         )
-        .where(Attendance.date >= first, Attendance.date < following)
-        .group_by(Attendance.employee_id)
-        .order_by(Attendance.employee_id)
+        .where(col(Attendance.date) >= first, col(Attendance.date) < following)
+        .group_by(col(Attendance.employee_id))
+        .order_by(col(Attendance.employee_id))
     )
     if employee_id is not None:
-        statement = statement.where(Attendance.employee_id == employee_id)
+        statement = statement.where(col(Attendance.employee_id) == employee_id)
     rows = (await session.execute(statement)).all()
     return [
         MonthlySummary(
@@ -209,7 +211,8 @@ async def monthly_summary(
             days_remote=row[2],
             days_absent=row[3],
             days_leave=row[4],
-            hours_worked=Decimal(row[5]),
+            # coalesce(..., 0) is never NULL; sum()'s type keeps the column's Optional.
+            hours_worked=Decimal(cast(Decimal, row[5])),
         )
         for row in rows
     ]

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, text
+from sqlmodel import col
 
 from tb_platform.errors import TooManyRequests
 from tb_platform.security import TokenService
@@ -47,12 +48,14 @@ async def authenticate(
     )
     await session.execute(
         delete(LoginFailure).where(
-            LoginFailure.email == key, LoginFailure.failed_at <= now - window
-        )  # type: ignore[arg-type,operator]
+            col(LoginFailure.email) == key, col(LoginFailure.failed_at) <= now - window
+        )
     )
     count, oldest = (
         await session.execute(
-            select(func.count(), func.min(LoginFailure.failed_at)).where(LoginFailure.email == key)
+            select(func.count(), func.min(LoginFailure.failed_at)).where(
+                col(LoginFailure.email) == key
+            )
         )
     ).one()
     if count >= settings.login_max_failures:
@@ -71,7 +74,7 @@ async def authenticate(
         await session.flush()
         return None
 
-    await session.execute(delete(LoginFailure).where(LoginFailure.email == key))  # type: ignore[arg-type]
+    await session.execute(delete(LoginFailure).where(col(LoginFailure.email) == key))
     if employee.password_hash and passwords.needs_rehash(employee.password_hash):
         employee.password_hash = await passwords.hash(password)
     assert employee.id is not None

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
+from sqlmodel import col
 
 from tb_platform.db import Database
 from tb_platform.token_versions import TokenVersions
@@ -177,7 +178,7 @@ async def _seed(uow: UnitOfWork, settings: EmployeeSettings) -> None:
     departments: dict[str, Department] = {}
     for name, code, parent in DEMO_DEPARTMENTS:
         department = (
-            await session.scalars(select(Department).where(Department.code == code))
+            await session.scalars(select(Department).where(col(Department.code) == code))
         ).one_or_none()
         if department is None:
             department = await create_department(
@@ -190,7 +191,7 @@ async def _seed(uow: UnitOfWork, settings: EmployeeSettings) -> None:
 
     people: list[Employee] = []
     for role, email, password, first, last, title, code in DEMO_LOGINS:
-        roles = [role] if role == RoleName.EMPLOYEE else [role, RoleName.EMPLOYEE]
+        roles: list[RoleName] = [role] if role == RoleName.EMPLOYEE else [role, RoleName.EMPLOYEE]
         people.append(
             await _upsert_login(
                 uow,
@@ -243,8 +244,8 @@ async def _demo_attendance(uow: UnitOfWork, people: list[Employee]) -> None:
         for index, person in enumerate(people):
             assert person.id is not None
             exists = await session.scalar(
-                select(Attendance.id).where(
-                    Attendance.employee_id == person.id, Attendance.date == day
+                select(col(Attendance.id)).where(
+                    col(Attendance.employee_id) == person.id, col(Attendance.date) == day
                 )
             )
             if exists is not None or person.status != EmployeeStatus.ACTIVE:

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.events.catalog import EmployeeUpdated
@@ -40,7 +41,7 @@ async def list_departments(
     if q and q.strip():
         statement = statement.where(contains_text([Department.name, Department.code], q))  # type: ignore[list-item]
     if parent_id is not None:
-        statement = statement.where(Department.parent_id == parent_id)
+        statement = statement.where(col(Department.parent_id) == parent_id)
     return await paginate(session, statement, params=params, sorting=DEPARTMENT_SORTING)
 
 
@@ -49,15 +50,17 @@ async def _ensure_unique(
 ) -> None:
     if name is not None:
         other = await session.scalar(
-            select(Department.id).where(
-                func.lower(Department.name) == name.lower(), Department.id != except_id
+            select(col(Department.id)).where(
+                func.lower(col(Department.name)) == name.lower(), col(Department.id) != except_id
             )
         )
         if other is not None:
             raise Conflict(f"A department named {name!r} already exists", code="name_taken")
     if code is not None:
         other = await session.scalar(
-            select(Department.id).where(Department.code == code, Department.id != except_id)
+            select(col(Department.id)).where(
+                col(Department.code) == code, col(Department.id) != except_id
+            )
         )
         if other is not None:
             raise Conflict(f"A department with code {code!r} already exists", code="code_taken")
@@ -114,10 +117,10 @@ async def update_department(
         members = await session.scalars(
             select(Employee)
             .where(
-                Employee.department_id == department.id,
-                Employee.status != EmployeeStatus.TERMINATED,
+                col(Employee.department_id) == department.id,
+                col(Employee.status) != EmployeeStatus.TERMINATED,
             )
-            .order_by(Employee.id)  # type: ignore[arg-type]
+            .order_by(col(Employee.id))
         )
         for employee in members:
             await uow.publish(await employee_event(session, EmployeeUpdated, employee))
@@ -128,7 +131,9 @@ async def delete_department(uow: UnitOfWork, *, department: Department) -> None:
     """Delete an empty department; one with employees (any status) or sub-departments is kept."""
     session = uow.session
     employees = await session.scalar(
-        select(func.count()).select_from(Employee).where(Employee.department_id == department.id)
+        select(func.count())
+        .select_from(Employee)
+        .where(col(Employee.department_id) == department.id)
     )
     if employees:
         raise Conflict(
@@ -137,7 +142,9 @@ async def delete_department(uow: UnitOfWork, *, department: Department) -> None:
             code="department_not_empty",
         )
     children = await session.scalar(
-        select(func.count()).select_from(Department).where(Department.parent_id == department.id)
+        select(func.count())
+        .select_from(Department)
+        .where(col(Department.parent_id) == department.id)
     )
     if children:
         raise Conflict(

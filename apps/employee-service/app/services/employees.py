@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform import audit
 from tb_platform.errors import Conflict, Forbidden, InvalidField, NotFound
@@ -46,7 +47,7 @@ async def get_employee(session: AsyncSession, *, employee_id: int) -> Employee |
 
 
 async def find_by_email(session: AsyncSession, *, email: str) -> Employee | None:
-    statement = select(Employee).where(func.lower(Employee.email) == email.strip().lower())
+    statement = select(Employee).where(func.lower(col(Employee.email)) == email.strip().lower())
     return (await session.scalars(statement)).one_or_none()
 
 
@@ -75,36 +76,36 @@ async def list_employees(
             contains_text([Employee.first_name, Employee.last_name, Employee.email, full_name], q)  # type: ignore[list-item]
         )
     if department_id is not None:
-        statement = statement.where(Employee.department_id == department_id)
+        statement = statement.where(col(Employee.department_id) == department_id)
     if status is not None:
-        statement = statement.where(Employee.status == status)
+        statement = statement.where(col(Employee.status) == status)
     if email and email.strip():
         statement = statement.where(contains_text([Employee.email], email))  # type: ignore[list-item]
     if role is not None:
         holders = (
-            select(EmployeeRole.employee_id)
-            .join(Role, Role.id == EmployeeRole.role_id)  # type: ignore[arg-type]
-            .where(Role.name == role.value)
+            select(col(EmployeeRole.employee_id))
+            .join(Role, col(Role.id) == EmployeeRole.role_id)
+            .where(col(Role.name) == role.value)
         )
-        statement = statement.where(Employee.id.in_(holders))  # type: ignore[union-attr]
+        statement = statement.where(col(Employee.id).in_(holders))
     if hired_from is not None:
-        statement = statement.where(Employee.hire_date >= hired_from)
+        statement = statement.where(col(Employee.hire_date) >= hired_from)
     if hired_to is not None:
-        statement = statement.where(Employee.hire_date <= hired_to)
+        statement = statement.where(col(Employee.hire_date) <= hired_to)
     if only_employee_id is not None:
-        statement = statement.where(Employee.id == only_employee_id)
+        statement = statement.where(col(Employee.id) == only_employee_id)
     return await paginate(session, statement, params=params, sorting=EMPLOYEE_SORTING)
 
 
 async def employees_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> Sequence[Employee]:
     """The employees of ``ids`` in one query, in id order; unknown ids are left out."""
-    statement = select(Employee).where(Employee.id.in_(ids)).order_by(Employee.id)  # type: ignore[union-attr]
+    statement = select(Employee).where(col(Employee.id).in_(ids)).order_by(col(Employee.id))
     return (await session.scalars(statement)).all()
 
 
 async def _roles_named(session: AsyncSession, names: Iterable[RoleName]) -> list[Role]:
     wanted = sorted({name.value for name in names})
-    roles = list((await session.scalars(select(Role).where(Role.name.in_(wanted)))).all())  # type: ignore[attr-defined]
+    roles = list((await session.scalars(select(Role).where(col(Role.name).in_(wanted)))).all())
     missing = set(wanted) - {role.name for role in roles}
     if missing:  # the migration seeds every role; a missing one is a broken database
         raise InvalidField("roles", f"unknown roles: {', '.join(sorted(missing))}")
@@ -165,13 +166,13 @@ async def _ensure_admin_remains(session: AsyncSession, employee: Employee) -> No
     others = await session.scalar(
         select(func.count())
         .select_from(Employee)
-        .join(EmployeeRole, EmployeeRole.employee_id == Employee.id)  # type: ignore[arg-type]
-        .join(Role, Role.id == EmployeeRole.role_id)  # type: ignore[arg-type]
+        .join(EmployeeRole, col(EmployeeRole.employee_id) == Employee.id)
+        .join(Role, col(Role.id) == EmployeeRole.role_id)
         .where(
-            Role.name == RoleName.ADMIN.value,
-            Employee.id != employee.id,
-            Employee.status != EmployeeStatus.TERMINATED,
-            Employee.login_enabled.is_(True),  # type: ignore[attr-defined]
+            col(Role.name) == RoleName.ADMIN.value,
+            col(Employee.id) != employee.id,
+            col(Employee.status) != EmployeeStatus.TERMINATED,
+            col(Employee.login_enabled).is_(True),
         )
     )
     if not others:

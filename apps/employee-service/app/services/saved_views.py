@@ -6,6 +6,7 @@ ids of other people's views reveal nothing.
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
@@ -34,9 +35,9 @@ async def list_saved_views(
     resource: SavedViewResource | None = None,
 ) -> PageResult[SavedView]:
     """The owner's views (of one list, when ``resource`` is given), by name."""
-    statement = select(SavedView).where(SavedView.owner_employee_id == owner_employee_id)
+    statement = select(SavedView).where(col(SavedView.owner_employee_id) == owner_employee_id)
     if resource is not None:
-        statement = statement.where(SavedView.resource == resource)
+        statement = statement.where(col(SavedView.resource) == resource)
     return await paginate(session, statement, params=params, sorting=SAVED_VIEW_SORTING)
 
 
@@ -58,13 +59,13 @@ async def _ensure_name_free(
     name: str,
     except_id: int | None,
 ) -> None:
-    query = select(SavedView.id).where(
-        SavedView.owner_employee_id == owner_employee_id,
-        SavedView.resource == resource,
-        func.lower(SavedView.name) == name.lower(),
+    query = select(col(SavedView.id)).where(
+        col(SavedView.owner_employee_id) == owner_employee_id,
+        col(SavedView.resource) == resource,
+        func.lower(col(SavedView.name)) == name.lower(),
     )
     if except_id is not None:
-        query = query.where(SavedView.id != except_id)
+        query = query.where(col(SavedView.id) != except_id)
     if await session.scalar(query) is not None:
         raise Conflict(
             f"You already have a view of {resource.value} named {name!r}",

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, inspect, select
 from sqlalchemy.orm import column_property
-from sqlmodel import Field, Relationship
+from sqlmodel import Field, Relationship, col
 
 from tb_platform.columns import created_at_field
 
@@ -52,7 +52,9 @@ class CreditNote(TableModel, table=True):
 inspect(CreditNote).add_property(
     "currency",
     column_property(
-        select(Invoice.currency).where(Invoice.id == CreditNote.invoice_id).scalar_subquery()
+        select(col(Invoice.currency))
+        .where(col(Invoice.id) == CreditNote.invoice_id)
+        .scalar_subquery()
     ),
 )
 

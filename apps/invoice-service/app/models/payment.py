@@ -13,7 +13,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import column_property
-from sqlmodel import Field
+from sqlmodel import Field, col
 
 from tb_platform.columns import created_at_field
 
@@ -73,7 +73,7 @@ class Payment(TableModel, table=True):
 inspect(Payment).add_property(
     "currency",
     column_property(
-        select(Invoice.currency).where(Invoice.id == Payment.invoice_id).scalar_subquery()
+        select(col(Invoice.currency)).where(col(Invoice.id) == Payment.invoice_id).scalar_subquery()
     ),
 )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField
 from tb_platform.events.catalog import InvoiceCredited
@@ -104,7 +105,8 @@ def _credit_lines(
         credited.net += net
         credited.tax += tax
         result.append(
-            CreditNoteLine(
+            # credit_note_id is set once the note is flushed and has an id (create_credit_note).
+            CreditNoteLine(  # type: ignore[call-arg]
                 line_id=line.id,
                 description=line.description,
                 quantity=quantity,
@@ -141,7 +143,8 @@ def _credit_amount(
         )
     amounts = split_gross(gross=data.amount, tax_rate=rate, currency=invoice.currency)
     return [
-        CreditNoteLine(
+        # credit_note_id is set once the note is flushed and has an id (create_credit_note).
+        CreditNoteLine(  # type: ignore[call-arg]
             line_id=None,
             description=data.reason,
             quantity=None,
@@ -276,7 +279,7 @@ async def create_credit_note(
 async def require_credit_note(session: AsyncSession, *, credit_note_id: int) -> CreditNote:
     statement = (
         select(CreditNote)
-        .where(CreditNote.id == credit_note_id)
+        .where(col(CreditNote.id) == credit_note_id)
         .options(selectinload(CreditNote.lines))  # type: ignore[arg-type]
         .execution_options(populate_existing=True)
     )
@@ -289,7 +292,7 @@ async def list_credit_notes(
     """An invoice's credit notes with their lines, by ``id`` (default) or ``issue_date``."""
     statement = (
         select(CreditNote)
-        .where(CreditNote.invoice_id == invoice_id)
+        .where(col(CreditNote.invoice_id) == invoice_id)
         .options(selectinload(CreditNote.lines))  # type: ignore[arg-type]
     )
     return await paginate(session, statement, params=params, sorting=CREDIT_NOTE_SORTING)

@@ -7,6 +7,7 @@ of its invoices.
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
@@ -41,7 +42,7 @@ async def lock_customer(uow: UnitOfWork, *, customer_id: int) -> Customer:
     (the one way a write path loads a customer, like :func:`..invoices.lock_invoice`). 404."""
     statement = (
         select(Customer)
-        .where(Customer.id == customer_id)  # type: ignore[arg-type]
+        .where(col(Customer.id) == customer_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -56,8 +57,9 @@ async def list_customers(
 ) -> PageResult[Customer]:
     statement = select(Customer)
     if q and q.strip():
+        # contains_text is typed for InstrumentedAttribute, SQLModel types these fields as str
         statement = statement.where(
-            contains_text([Customer.name, Customer.email, Customer.tax_id], q)
+            contains_text([Customer.name, Customer.email, Customer.tax_id], q)  # type: ignore[list-item]
         )
     return await paginate(session, statement, params=params, sorting=CUSTOMER_SORTING)
 
@@ -70,11 +72,11 @@ async def _refuse_duplicate_tax_id(
     companies, but a tax id is one company."""
     if tax_id is None:
         return
-    statement = select(Customer.id, Customer.name).where(
+    statement = select(col(Customer.id), col(Customer.name)).where(
         tax_id_key(Customer.tax_id) == tax_id_key(tax_id)
     )
     if customer_id is not None:
-        statement = statement.where(Customer.id != customer_id)
+        statement = statement.where(col(Customer.id) != customer_id)
     existing = (await session.execute(statement.limit(1))).first()
     if existing is not None:
         existing_id, name = existing
@@ -125,7 +127,9 @@ async def delete_customer(uow: UnitOfWork, *, customer_id: int) -> None:
     """Delete a customer that was never invoiced (invoices are part of the books)."""
     session = uow.session
     customer = await lock_customer(uow, customer_id=customer_id)
-    has_invoices = await session.scalar(select(exists().where(Invoice.customer_id == customer.id)))
+    has_invoices = await session.scalar(
+        select(exists().where(col(Invoice.customer_id) == customer.id))
+    )
     if has_invoices:
         raise Conflict(
             f"Customer {customer.id} has invoices and cannot be deleted",

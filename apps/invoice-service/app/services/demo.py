@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from tb_platform.db import Database
 from tb_platform.employee_directory import EmployeeDirectory
@@ -234,7 +235,7 @@ async def seed_demo(settings: InvoiceSettings) -> list[str]:
     try:
         async with unit_of_work(database, actor=ACTOR, outbox=EVENTS) as uow:
             existing: Any = await uow.session.scalar(
-                select(Customer.id).where(Customer.email.in_(emails)).limit(1)  # type: ignore[union-attr]
+                select(col(Customer.id)).where(col(Customer.email).in_(emails)).limit(1)
             )
             if existing is None:
                 await _seed(uow, demo_employee_id=demo_employee_id, employees=employees)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlmodel import col
 
 from tb_platform.employee_directory import EmployeeDirectory, ensure_current_employee
 from tb_platform.errors import Conflict, InvalidField, NotFound
@@ -69,13 +70,13 @@ FULL_INVOICE = (
 
 
 def overdue_condition(today: dt.date) -> ColumnElement[bool]:
-    return and_(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < today)
+    return and_(col(Invoice.status).in_(OPEN_STATUSES), col(Invoice.due_date) < today)
 
 
 def _full_invoice(invoice_id: int) -> Any:
     return (
         select(Invoice)
-        .where(Invoice.id == invoice_id)
+        .where(col(Invoice.id) == invoice_id)
         .options(*FULL_INVOICE)
         .execution_options(populate_existing=True)
     )
@@ -162,38 +163,41 @@ async def list_invoices(
     if status is StatusFilter.OVERDUE:
         statement = statement.where(overdue_condition(today))
     elif status is not None:
-        statement = statement.where(Invoice.status == InvoiceStatus(status.value))
+        statement = statement.where(col(Invoice.status) == InvoiceStatus(status.value))
     if overdue is not None:
         condition = overdue_condition(today)
         statement = statement.where(condition if overdue else not_(condition))
     if customer_id is not None:
-        statement = statement.where(Invoice.customer_id == customer_id)
+        statement = statement.where(col(Invoice.customer_id) == customer_id)
     if employee_id is not None:
-        statement = statement.where(Invoice.employee_id == employee_id)
+        statement = statement.where(col(Invoice.employee_id) == employee_id)
     if only_employee_id is not None:
-        statement = statement.where(Invoice.employee_id == only_employee_id)
+        statement = statement.where(col(Invoice.employee_id) == only_employee_id)
     if issued_from is not None:
-        statement = statement.where(Invoice.issue_date >= issued_from)
+        statement = statement.where(col(Invoice.issue_date) >= issued_from)
     if issued_to is not None:
-        statement = statement.where(Invoice.issue_date <= issued_to)
+        statement = statement.where(col(Invoice.issue_date) <= issued_to)
     if due_from is not None:
-        statement = statement.where(Invoice.due_date >= due_from)
+        statement = statement.where(col(Invoice.due_date) >= due_from)
     if due_to is not None:
-        statement = statement.where(Invoice.due_date <= due_to)
+        statement = statement.where(col(Invoice.due_date) <= due_to)
     if currency is not None:
-        statement = statement.where(Invoice.currency == currency)
+        statement = statement.where(col(Invoice.currency) == currency)
     if number and number.strip():
         statement = statement.where(contains_text([Invoice.number], number))  # type: ignore[list-item]
     if total_min is not None:
-        statement = statement.where(Invoice.total >= total_min)
+        statement = statement.where(col(Invoice.total) >= total_min)
     if total_max is not None:
-        statement = statement.where(Invoice.total <= total_max)
+        statement = statement.where(col(Invoice.total) <= total_max)
     if q and q.strip():
-        customer_names = select(Customer.id).where(contains_text([Customer.name], q))
+        # contains_text is typed for InstrumentedAttribute, SQLModel types these fields as str
+        customer_names = select(col(Customer.id)).where(
+            contains_text([Customer.name], q)  # type: ignore[list-item]
+        )
         statement = statement.where(
             or_(
-                contains_text([Invoice.number, Invoice.notes], q),
-                Invoice.customer_id.in_(customer_names),  # type: ignore[attr-defined]
+                contains_text([Invoice.number, Invoice.notes], q),  # type: ignore[list-item]
+                col(Invoice.customer_id).in_(customer_names),
             )
         )
     return await paginate(session, statement, params=params, sorting=INVOICE_SORTING)
@@ -384,7 +388,7 @@ async def update_invoice(
     _check_dates(invoice, field="due_date" if "due_date" in values else "issue_date")
 
     if changes.lines is not None:
-        await session.execute(delete(LineItem).where(LineItem.invoice_id == invoice.id))  # type: ignore[arg-type]
+        await session.execute(delete(LineItem).where(col(LineItem.invoice_id) == invoice.id))
         session.add_all(_new_lines(invoice, changes.lines))
     elif "currency" in values:
         # Amounts are rounded to the currency's minor unit: recompute them for the new one, whose
@@ -415,7 +419,7 @@ async def delete_invoice(uow: UnitOfWork, *, invoice_id: int) -> None:
     invoice = await lock_invoice(uow, invoice_id=invoice_id)
     _ensure_draft(invoice, "deleted")
     # Its lines go with it (ON DELETE CASCADE).
-    await uow.session.execute(delete(Invoice).where(Invoice.id == invoice_id))  # type: ignore[arg-type]
+    await uow.session.execute(delete(Invoice).where(col(Invoice.id) == invoice_id))
 
 
 def tax_by_rate(lines: Sequence[Any]) -> dict[Decimal, tuple[Decimal, Decimal]]:

@@ -8,6 +8,7 @@ never repeated and never skipped (unlike a PostgreSQL SEQUENCE, which does not r
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ..models import NumberSequence, SequenceKind
 
@@ -18,9 +19,9 @@ async def next_number(session: AsyncSession, *, kind: SequenceKind, year: int) -
         .values(kind=kind.value, year=year, last_value=1)
         .on_conflict_do_update(
             index_elements=["kind", "year"],
-            set_={"last_value": NumberSequence.last_value + 1},
+            set_={"last_value": col(NumberSequence.last_value) + 1},
         )
-        .returning(NumberSequence.last_value)
+        .returning(col(NumberSequence.last_value))
     )
     value = (await session.execute(statement)).scalar_one()
     return f"{kind.value}-{year:04d}-{value:06d}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField
 from tb_platform.events.catalog import PaymentRecorded
@@ -144,5 +145,5 @@ async def list_payments(
     session: AsyncSession, *, invoice_id: int, params: ListParams
 ) -> PageResult[Payment]:
     """An invoice's payments and refunds, by ``id`` (default, oldest first) or ``paid_at``."""
-    statement = select(Payment).where(Payment.invoice_id == invoice_id)
+    statement = select(Payment).where(col(Payment.invoice_id) == invoice_id)
     return await paginate(session, statement, params=params, sorting=PAYMENT_SORTING)

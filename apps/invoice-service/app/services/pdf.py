@@ -6,6 +6,7 @@ obvious equivalent (€ → EUR, typographic dashes and quotes) and replaced by 
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
@@ -85,7 +86,11 @@ def _wrapped(pdf: FPDF, text: str, width: float) -> list[str]:
     not laid out)."""
     if "\n" not in text and pdf.get_string_width(text) <= width - 2 * pdf.c_margin:
         return [text]
-    lines = pdf.multi_cell(width, _ROW_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES)
+    # multi_cell's return type is the union of every ``output`` choice; LINES gives list[str].
+    lines = cast(
+        list[str],
+        pdf.multi_cell(width, _ROW_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES),
+    )
     return lines or [""]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from ..models import POSTED_STATUSES, CreditNote, Invoice, InvoiceStatus, Payment, TaxRecord
 from ..schemas.report import (
@@ -52,15 +53,15 @@ async def tax_record_sums(
     """Taxable amounts and tax per currency and rate, over records dated within the range."""
     statement = (
         select(
-            TaxRecord.currency,
-            TaxRecord.tax_rate,
+            col(TaxRecord.currency),
+            col(TaxRecord.tax_rate),
             func.coalesce(func.sum(TaxRecord.taxable_amount), 0),
             func.coalesce(func.sum(TaxRecord.tax_amount), 0),
             func.count(),
         )
         .where(*_in_range(TaxRecord.record_date, date_from, date_to))
-        .group_by(TaxRecord.currency, TaxRecord.tax_rate)
-        .order_by(TaxRecord.currency, TaxRecord.tax_rate)
+        .group_by(col(TaxRecord.currency), col(TaxRecord.tax_rate))
+        .order_by(col(TaxRecord.currency), col(TaxRecord.tax_rate))
     )
     rows = (await session.execute(statement)).all()
     items = [
@@ -117,7 +118,9 @@ def _on_days(column: Any, date_from: dt.date | None, date_to: dt.date | None) ->
 
 
 # An issued invoice that was voided later (a voided draft never had a number).
-_VOIDED_AFTER_ISSUE = and_(Invoice.status == InvoiceStatus.VOID, Invoice.number.is_not(None))  # type: ignore[union-attr]
+_VOIDED_AFTER_ISSUE = and_(
+    col(Invoice.status) == InvoiceStatus.VOID, col(Invoice.number).is_not(None)
+)
 
 
 def _invoices_at(as_of: dt.date | None) -> Subquery:
@@ -128,33 +131,33 @@ def _invoices_at(as_of: dt.date | None) -> Subquery:
     refunds included) plus the payments made and the credit notes dated after ``as_of``: only
     those are summed (GROUP BY, through their date indexes), not every payment ever made.
     """
-    issued = or_(Invoice.status.in_(POSTED_STATUSES), _VOIDED_AFTER_ISSUE)  # type: ignore[attr-defined]
+    issued = or_(col(Invoice.status).in_(POSTED_STATUSES), _VOIDED_AFTER_ISSUE)
     columns = (
-        Invoice.id,
-        Invoice.currency,
-        Invoice.issue_date,
-        Invoice.due_date,
-        Invoice.total,
+        col(Invoice.id),
+        col(Invoice.currency),
+        col(Invoice.issue_date),
+        col(Invoice.due_date),
+        col(Invoice.total),
     )
     if as_of is None:
-        balance = case((Invoice.status == InvoiceStatus.VOID, 0), else_=Invoice.balance_due)
+        balance = case((col(Invoice.status) == InvoiceStatus.VOID, 0), else_=Invoice.balance_due)
         return select(*columns, balance.label("balance")).where(issued).subquery("invoices_at")
     end = _end_of(as_of)
     paid_since = (
-        select(Payment.invoice_id, func.sum(Payment.amount).label("amount"))
-        .where(Payment.paid_at >= end if end is not None else literal(False))
-        .group_by(Payment.invoice_id)
+        select(col(Payment.invoice_id), func.sum(Payment.amount).label("amount"))
+        .where(col(Payment.paid_at) >= end if end is not None else literal(False))
+        .group_by(col(Payment.invoice_id))
         .subquery("paid_since")
     )
     credited_since = (
-        select(CreditNote.invoice_id, func.sum(CreditNote.total).label("amount"))
-        .where(CreditNote.issue_date > as_of)
-        .group_by(CreditNote.invoice_id)
+        select(col(CreditNote.invoice_id), func.sum(CreditNote.total).label("amount"))
+        .where(col(CreditNote.issue_date) > as_of)
+        .group_by(col(CreditNote.invoice_id))
         .subquery("credited_since")
     )
     voided_by_then = and_(
-        Invoice.status == InvoiceStatus.VOID,
-        Invoice.voided_at < end if end is not None else literal(True),  # type: ignore[operator]
+        col(Invoice.status) == InvoiceStatus.VOID,
+        col(Invoice.voided_at) < end if end is not None else literal(True),
     )
     balance = case(
         (voided_by_then, 0),
@@ -166,7 +169,7 @@ def _invoices_at(as_of: dt.date | None) -> Subquery:
         select(*columns, balance.label("balance"))
         .outerjoin(paid_since, paid_since.c.invoice_id == Invoice.id)
         .outerjoin(credited_since, credited_since.c.invoice_id == Invoice.id)
-        .where(issued, Invoice.issue_date <= as_of)
+        .where(issued, col(Invoice.issue_date) <= as_of)
         .subquery("invoices_at")
     )
 

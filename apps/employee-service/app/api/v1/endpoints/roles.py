@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 from sqlalchemy import select
+from sqlmodel import col
 
 from tb_platform.db import SessionDep
 
@@ -13,5 +14,5 @@ router = APIRouter(prefix="/roles", tags=["roles"])
 @router.get("", response_model=list[RolePublic])
 async def list_roles(_: ReadRoles, session: SessionDep) -> list[RolePublic]:
     """The roles an employee can hold."""
-    roles = (await session.scalars(select(Role).order_by(Role.id))).all()
+    roles = (await session.scalars(select(Role).order_by(col(Role.id)))).all()
     return [RolePublic.model_validate(role) for role in roles]
