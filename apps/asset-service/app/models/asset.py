@@ -18,7 +18,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import column_property
-from sqlmodel import Field
+from sqlmodel import Field, col
 
 from tb_platform.columns import MONEY, created_at_field, string_enum, updated_at_field
 
@@ -187,7 +187,9 @@ class MaintenanceLog(TableModel, table=True):
 inspect(MaintenanceLog).add_property(
     "currency",
     column_property(
-        select(Asset.currency).where(Asset.id == MaintenanceLog.asset_id).scalar_subquery()
+        select(col(Asset.currency))
+        .where(col(Asset.id) == MaintenanceLog.asset_id)
+        .scalar_subquery()
     ),
 )
 

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ARRAY,
@@ -34,6 +34,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.columns import MONEY
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
@@ -86,17 +87,18 @@ SCHEDULE_INPUTS = frozenset(
     }
 )
 
+# Sorting takes InstrumentedAttribute columns; SQLModel types the fields as their Python values.
 SORTING = Sorting(
     fields={
-        "asset_tag": Asset.asset_tag,
-        "name": Asset.name,
-        "purchase_date": Asset.purchase_date,
-        "purchase_cost": Asset.purchase_cost,
-        "created_at": Asset.created_at,
-        "id": Asset.id,
+        "asset_tag": Asset.asset_tag,  # type: ignore[dict-item]
+        "name": Asset.name,  # type: ignore[dict-item]
+        "purchase_date": Asset.purchase_date,  # type: ignore[dict-item]
+        "purchase_cost": Asset.purchase_cost,  # type: ignore[dict-item]
+        "created_at": Asset.created_at,  # type: ignore[dict-item]
+        "id": Asset.id,  # type: ignore[dict-item]
     },
     default="asset_tag",
-    tiebreaker=Asset.id,
+    tiebreaker=Asset.id,  # type: ignore[arg-type]
 )
 
 
@@ -117,7 +119,7 @@ async def lock_asset(uow: UnitOfWork, asset_id: int) -> Asset:
     """
     query = (
         select(Asset)
-        .where(Asset.id == asset_id)
+        .where(col(Asset.id) == asset_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -184,7 +186,7 @@ async def _free_tags(session: AsyncSession, count: int) -> list[str]:
         candidates = [f"AST-{number:06d}" for number in numbers]
         taken = set(
             await session.scalars(
-                select(Asset.asset_tag).where(any_of(Asset.asset_tag, candidates))
+                select(col(Asset.asset_tag)).where(any_of(Asset.asset_tag, candidates))
             )
         )
         tags += [tag for tag in candidates if tag not in taken]
@@ -194,9 +196,9 @@ async def _free_tags(session: AsyncSession, count: int) -> list[str]:
 async def _refuse_taken_tag(
     session: AsyncSession, tag: str, *, exclude_id: int | None = None
 ) -> None:
-    query = select(Asset.id).where(Asset.asset_tag == tag)
+    query = select(col(Asset.id)).where(col(Asset.asset_tag) == tag)
     if exclude_id is not None:
-        query = query.where(Asset.id != exclude_id)
+        query = query.where(col(Asset.id) != exclude_id)
     if await session.scalar(query) is not None:
         raise Conflict(f"Asset tag {tag} is already in use", code="asset_tag_taken")
 
@@ -313,7 +315,7 @@ def _array_param(name: str, values: list[Any], column_type: Any) -> BindParamete
 async def _insert_assets(session: AsyncSession, records: list[dict[str, Any]]) -> list[int]:
     """Insert ``records`` (all with the same keys) in one statement, one array per column,
     rather than one parameter set per row; their ids, in the order of ``records``."""
-    table = Asset.__table__
+    table = Asset.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
     names = list(records[0])
     arrays = [
         _array_param(f"asset_{name}", [record[name] for record in records], table.c[name].type)
@@ -329,7 +331,7 @@ async def _insert_assets(session: AsyncSession, records: list[dict[str, Any]]) -
         .from_select(names, select(*(new.c[name] for name in names)).order_by(new.c.position))
         .returning(table.c.asset_tag, table.c.id)
     )
-    ids = dict((await session.execute(statement)).all())
+    ids: dict[str, int] = dict((await session.execute(statement)).all())
     return [ids[record["asset_tag"]] for record in records]
 
 
@@ -394,8 +396,8 @@ def _schedule_insert(
     ).subquery("schedules")
     last = assets.c.first + assets.c.count - 1
     return insert(
-        DepreciationSchedule.__table__
-    ).from_select(  # type: ignore[arg-type]
+        DepreciationSchedule.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
+    ).from_select(
         ["asset_id", *months],
         select(assets.c.asset_id, *(arrays.c[column][assets.c.first : last] for column in months))
         .select_from(arrays)
@@ -444,8 +446,8 @@ async def delete_asset(uow: UnitOfWork, *, asset_id: int) -> None:
     asset = await lock_asset(uow, asset_id)
     used = await uow.session.scalar(
         select(
-            exists().where(AssetAssignment.asset_id == asset.id)
-            | exists().where(MaintenanceLog.asset_id == asset.id)
+            exists().where(col(AssetAssignment.asset_id) == asset.id)
+            | exists().where(col(MaintenanceLog.asset_id) == asset.id)
         )
     )
     if asset.status != AssetStatus.IN_STOCK or used:
@@ -482,12 +484,13 @@ class AssetFilters:
 
 
 @functools.lru_cache(maxsize=8)  # one statement per business date, built once (it is immutable)
-def valued_assets(at: dt.date) -> Select[Any]:
+def valued_assets(at: dt.date) -> Select[*tuple[Any, ...]]:
     """The assets as plain rows (attribute access as on an :class:`Asset`) with their
     ``accumulated_depreciation`` on ``at``: what a response shows (a list reads rows, a tenth of
     the cost of ORM objects it would only copy out again)."""
+    # SQLModel declares no __table__, and types Asset.id as the int it holds, not as a column.
     return select(
-        Asset.__table__,  # type: ignore[call-overload]
+        Asset.__table__,  # type: ignore[attr-defined]
         accumulated_on(Asset.id, at).label("accumulated_depreciation"),  # type: ignore[arg-type]
     )
 
@@ -500,34 +503,39 @@ async def valued_rows(session: AsyncSession, *, ids: Sequence[int], at: dt.date)
     return [found[asset_id] for asset_id in ids]
 
 
-def filtered_assets(filters: AssetFilters, *, valued_at: dt.date | None = None) -> Select[Any]:
+def filtered_assets(
+    filters: AssetFilters, *, valued_at: dt.date | None = None
+) -> Select[*tuple[Any, ...]]:
     """The assets ``filters`` select: entities, or with ``valued_at`` :func:`valued_assets` rows."""
+    # Every list request runs this: the fields are used as they are, not through sqlmodel.col()
+    # (a call per filter). SQLModel types them as their Python values, so mypy sees each
+    # comparison as a bool and contains_text's columns as str: hence the ignores.
     query = select(Asset) if valued_at is None else valued_assets(valued_at)
     f = filters
     if f.status is not None:
-        query = query.where(Asset.status == f.status)
+        query = query.where(Asset.status == f.status)  # type: ignore[arg-type]
     if f.category_id is not None:
-        query = query.where(Asset.category_id == f.category_id)
+        query = query.where(Asset.category_id == f.category_id)  # type: ignore[arg-type]
     if f.assigned_employee_id is not None:
-        query = query.where(Asset.assigned_employee_id == f.assigned_employee_id)
+        query = query.where(Asset.assigned_employee_id == f.assigned_employee_id)  # type: ignore[arg-type]
     if f.only_employee_id is not None:
-        query = query.where(Asset.assigned_employee_id == f.only_employee_id)
+        query = query.where(Asset.assigned_employee_id == f.only_employee_id)  # type: ignore[arg-type]
     if f.q and f.q.strip():
-        query = query.where(contains_text([Asset.asset_tag, Asset.name, Asset.serial_number], f.q))
+        query = query.where(contains_text([Asset.asset_tag, Asset.name, Asset.serial_number], f.q))  # type: ignore[list-item]
     if f.location and f.location.strip():
         query = query.where(contains_text([Asset.location], f.location))  # type: ignore[list-item]
     if f.serial_number and f.serial_number.strip():
         query = query.where(contains_text([Asset.serial_number], f.serial_number))  # type: ignore[list-item]
     if f.currency is not None:
-        query = query.where(Asset.currency == f.currency)
+        query = query.where(Asset.currency == f.currency)  # type: ignore[arg-type]
     if f.purchased_from is not None:
-        query = query.where(Asset.purchase_date >= f.purchased_from)
+        query = query.where(Asset.purchase_date >= f.purchased_from)  # type: ignore[arg-type]
     if f.purchased_to is not None:
-        query = query.where(Asset.purchase_date <= f.purchased_to)
+        query = query.where(Asset.purchase_date <= f.purchased_to)  # type: ignore[arg-type]
     if f.cost_min is not None:
-        query = query.where(Asset.purchase_cost >= f.cost_min)
+        query = query.where(Asset.purchase_cost >= f.cost_min)  # type: ignore[arg-type]
     if f.cost_max is not None:
-        query = query.where(Asset.purchase_cost <= f.cost_max)
+        query = query.where(Asset.purchase_cost <= f.cost_max)  # type: ignore[arg-type]
     if f.ids is not None:
         query = query.where(Asset.id.in_(f.ids))  # type: ignore[union-attr]
     return query
@@ -583,7 +591,7 @@ async def assign_asset(
     actor = uow.actor.sub
     uow.session.add(
         AssetAssignment(
-            asset_id=asset.id,
+            asset_id=asset_id,
             employee_id=employee_id,
             assigned_at=uow.clock.now(),
             assigned_by=actor,
@@ -606,7 +614,8 @@ async def _close_assignment(
     open_assignment = (
         await uow.session.scalars(
             select(AssetAssignment).where(
-                AssetAssignment.asset_id == asset.id, AssetAssignment.returned_at.is_(None)
+                col(AssetAssignment.asset_id) == asset.id,
+                col(AssetAssignment.returned_at).is_(None),
             )
         )
     ).one_or_none()
@@ -644,11 +653,17 @@ async def release_assets_of(uow: UnitOfWork, *, employee_id: int, reason: str) -
     An assigned asset goes back to stock. An asset in maintenance stays in maintenance but loses
     its holder, and goes to stock when the work is completed. The history records why.
     """
-    held = (
-        await uow.session.scalars(
-            select(Asset.id).where(Asset.assigned_employee_id == employee_id).order_by(Asset.id)
-        )
-    ).all()
+    # A stored asset's id is never NULL; SQLModel types it Optional for unsaved objects.
+    held = cast(
+        Sequence[int],
+        (
+            await uow.session.scalars(
+                select(col(Asset.id))
+                .where(col(Asset.assigned_employee_id) == employee_id)
+                .order_by(col(Asset.id))
+            )
+        ).all(),
+    )
     released: list[Asset] = []
     for asset_id in held:  # in id order, so two units never lock the same assets crosswise
         asset = await lock_asset(uow, asset_id)
@@ -721,12 +736,16 @@ async def bulk_step(
 async def assignment_history(
     session: AsyncSession, *, asset_id: int, params: ListParams
 ) -> PageResult[AssetAssignment]:
+    # Sorting takes InstrumentedAttribute columns; SQLModel types the fields as Python values.
     sorting = Sorting(
-        fields={"assigned_at": AssetAssignment.assigned_at, "id": AssetAssignment.id},
+        fields={
+            "assigned_at": AssetAssignment.assigned_at,  # type: ignore[dict-item]
+            "id": AssetAssignment.id,  # type: ignore[dict-item]
+        },
         default="-assigned_at",
-        tiebreaker=AssetAssignment.id,
+        tiebreaker=AssetAssignment.id,  # type: ignore[arg-type]
     )
-    query = select(AssetAssignment).where(AssetAssignment.asset_id == asset_id)
+    query = select(AssetAssignment).where(col(AssetAssignment.asset_id) == asset_id)
     return await paginate(session, query, params=params, sorting=sorting)
 
 
@@ -761,7 +780,7 @@ async def dispose_asset(
     asset.updated_by = uow.actor.sub
     await session.flush()
     await regenerate_schedule(session, asset=asset)  # now stops at the disposal month
-    accumulated = await depreciated_in_total(session, asset_id=asset.id)
+    accumulated = await depreciated_in_total(session, asset_id=asset_id)
     asset.book_value_at_disposal = asset.purchase_cost - accumulated
     await session.flush()
     await session.refresh(asset)
@@ -773,29 +792,35 @@ async def summary(session: AsyncSession, *, at: dt.date) -> dict[str, Any]:
     """Counts by status and category; purchase cost and book value per currency (not disposed)."""
     by_status = {status: 0 for status in AssetStatus}
     for status, count in await session.execute(
-        select(Asset.status, func.count()).group_by(Asset.status)
+        select(col(Asset.status), func.count()).group_by(col(Asset.status))
     ):
         by_status[AssetStatus(status)] = count
     by_category = [
         {"category_id": row.id, "name": row.name, "count": row.count}
         for row in await session.execute(
-            select(AssetCategory.id, AssetCategory.name, func.count(Asset.id).label("count"))
-            .join(Asset, Asset.category_id == AssetCategory.id)
-            .group_by(AssetCategory.id, AssetCategory.name)
-            .order_by(AssetCategory.name)
+            select(
+                col(AssetCategory.id),
+                col(AssetCategory.name),
+                func.count(col(Asset.id)).label("count"),
+            )
+            .join(Asset, col(Asset.category_id) == AssetCategory.id)
+            .group_by(col(AssetCategory.id), col(AssetCategory.name))
+            .order_by(col(AssetCategory.name))
         )
     ]
     latest = latest_accumulated(at).subquery()
     totals = await session.execute(
         select(
-            Asset.currency,
-            func.sum(Asset.purchase_cost),
-            func.sum(Asset.purchase_cost - func.coalesce(latest.c.accumulated_depreciation, 0)),
+            col(Asset.currency),
+            func.sum(col(Asset.purchase_cost)),
+            func.sum(
+                col(Asset.purchase_cost) - func.coalesce(latest.c.accumulated_depreciation, 0)
+            ),
         )
         .outerjoin(latest, latest.c.asset_id == Asset.id)
-        .where(Asset.status != AssetStatus.DISPOSED)
-        .group_by(Asset.currency)
-        .order_by(Asset.currency)
+        .where(col(Asset.status) != AssetStatus.DISPOSED)
+        .group_by(col(Asset.currency))
+        .order_by(col(Asset.currency))
     )
     purchase_cost: dict[str, Decimal] = {}
     book: dict[str, Decimal] = {}

@@ -2,6 +2,7 @@
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, NotFound
 from tb_platform.paging import ListParams, PageResult, Sorting, paginate
@@ -10,10 +11,15 @@ from tb_platform.uow import UnitOfWork
 from ..models import Asset, AssetCategory
 from ..schemas.category import CategoryCreate, CategoryUpdate
 
+# Sorting takes InstrumentedAttribute columns; SQLModel types the fields as their Python values.
 SORTING = Sorting(
-    fields={"name": AssetCategory.name, "code": AssetCategory.code, "id": AssetCategory.id},
+    fields={
+        "name": AssetCategory.name,  # type: ignore[dict-item]
+        "code": AssetCategory.code,  # type: ignore[dict-item]
+        "id": AssetCategory.id,  # type: ignore[dict-item]
+    },
     default="name",
-    tiebreaker=AssetCategory.id,
+    tiebreaker=AssetCategory.id,  # type: ignore[arg-type]
 )
 
 
@@ -28,7 +34,7 @@ async def lock_category(uow: UnitOfWork, category_id: int) -> AssetCategory:
     """The category, locked for the rest of the unit of work: the one way to load it for a change."""
     query = (
         select(AssetCategory)
-        .where(AssetCategory.id == category_id)
+        .where(col(AssetCategory.id) == category_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -40,7 +46,7 @@ async def lock_category(uow: UnitOfWork, category_id: int) -> AssetCategory:
 
 async def find_by_code(session: AsyncSession, *, code: str) -> AssetCategory | None:
     return (
-        await session.scalars(select(AssetCategory).where(AssetCategory.code == code.upper()))
+        await session.scalars(select(AssetCategory).where(col(AssetCategory.code) == code.upper()))
     ).one_or_none()
 
 
@@ -51,9 +57,9 @@ async def _refuse_duplicates(
         if value is None:
             continue
         column = getattr(AssetCategory, field)
-        query = select(AssetCategory.id).where(func.lower(column) == value.lower())
+        query = select(col(AssetCategory.id)).where(func.lower(column) == value.lower())
         if exclude_id is not None:
-            query = query.where(AssetCategory.id != exclude_id)
+            query = query.where(col(AssetCategory.id) != exclude_id)
         if await session.scalar(query) is not None:
             raise Conflict(
                 f"A category with {field} {value!r} already exists", code=f"{field}_taken"
@@ -89,7 +95,7 @@ async def update_category(
 async def delete_category(uow: UnitOfWork, *, category_id: int) -> None:
     """Refused while assets use the category."""
     category = await lock_category(uow, category_id)
-    in_use = await uow.session.scalar(select(exists().where(Asset.category_id == category.id)))
+    in_use = await uow.session.scalar(select(exists().where(col(Asset.category_id) == category.id)))
     if in_use:
         raise Conflict(
             f"Category {category.name!r} is used by assets; move them first",

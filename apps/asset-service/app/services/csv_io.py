@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
 from tb_platform.csv_cells import csv_line, unescape_formula
 from tb_platform.db import Database
@@ -166,7 +167,9 @@ async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDire
         row["asset_tag"].strip().upper() for row in rows if row.get("asset_tag", "").strip()
     ]
     taken = set(
-        await session.scalars(select(Asset.asset_tag).where(any_of(Asset.asset_tag, given_tags)))
+        await session.scalars(
+            select(col(Asset.asset_tag)).where(any_of(Asset.asset_tag, given_tags))
+        )
     )
     seen_tags: dict[str, int] = {}
     problems: list[dict[str, Any]] = []
@@ -265,11 +268,13 @@ async def export_rows(
     streamed; this generator therefore opens its own (reading only), with the request's clock.
     """
     yield csv_line(EXPORT_COLUMNS)
-    query = asset_service.filtered_assets(filters).order_by(Asset.asset_tag, Asset.id)
+    query = asset_service.filtered_assets(filters).order_by(col(Asset.asset_tag), col(Asset.id))
     async with unit_of_work(database, actor=actor, clock=clock) as uow:
         today = uow.clock.today()
         session = uow.session
-        codes = dict((await session.execute(select(AssetCategory.id, AssetCategory.code))).all())
+        codes = dict(
+            (await session.execute(select(col(AssetCategory.id), col(AssetCategory.code)))).all()
+        )
         result = await session.stream_scalars(query.execution_options(yield_per=EXPORT_BATCH))
         async for batch in result.partitions(EXPORT_BATCH):
             accumulated = await accumulated_at(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from tb_platform.db import Database
 from tb_platform.employee_directory import EmployeeDirectory, sync_employees
@@ -218,17 +219,18 @@ async def _create(
             declining_rate=Decimal(demo.rate) if demo.rate else None,
         ),
     )
-    assert asset.id is not None
+    asset_id = asset.id
+    assert asset_id is not None
     holder = holders.get(demo.holder) if demo.holder else None
     if holder is not None:
         # The same rule as every assignment: the holder is checked against the projection.
         asset = await asset_service.assign_asset(
-            uow, asset_id=asset.id, employee_id=holder, notes="demo data", directory=directory
+            uow, asset_id=asset_id, employee_id=holder, notes="demo data", directory=directory
         )
     if demo.next_due is not None:
         await maintenance_service.open_log(
             uow,
-            asset_id=asset.id,
+            asset_id=asset_id,
             data=MaintenanceCreate(
                 kind=MaintenanceKind.PREVENTIVE,
                 description="Yearly service",
@@ -244,7 +246,7 @@ async def _create(
     if demo.state == AssetStatus.IN_MAINTENANCE:
         await maintenance_service.open_log(
             uow,
-            asset_id=asset.id,
+            asset_id=asset_id,
             data=MaintenanceCreate(
                 kind=MaintenanceKind.CORRECTIVE,
                 description="Keyboard replacement",
@@ -254,12 +256,12 @@ async def _create(
         )
     elif demo.state == AssetStatus.RETIRED:
         asset = await asset_service.update_asset(
-            uow, asset_id=asset.id, changes=AssetUpdate(status=AssetStatus.RETIRED)
+            uow, asset_id=asset_id, changes=AssetUpdate(status=AssetStatus.RETIRED)
         )
     elif demo.state == AssetStatus.DISPOSED:
         asset = await asset_service.dispose_asset(
             uow,
-            asset_id=asset.id,
+            asset_id=asset_id,
             date=today.replace(day=1) - dt.timedelta(days=40),
             proceeds=Decimal("9500.00"),
             reason="Sold to a dealer",
@@ -284,7 +286,7 @@ async def seed_demo(settings: AssetSettings) -> list[str]:
             categories = await _ensure_categories(uow)
             for demo in demos:
                 exists = await uow.session.scalar(
-                    select(Asset.id).where(Asset.asset_tag == demo.tag)
+                    select(col(Asset.id)).where(col(Asset.asset_tag) == demo.tag)
                 )
                 if exists is None:
                     await _create(uow, demo, categories[demo.category], holders, directory)

@@ -7,9 +7,10 @@ book value on the unit's business date (``uow.clock.today()``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
+from sqlmodel import col
 
 from tb_platform.events.catalog import AssetData
 from tb_platform.uow import UnitOfWork
@@ -50,14 +51,18 @@ async def asset_event_data(
     today = uow.clock.today()
     accumulated = await accumulated_at(uow.session, asset_ids=[r["id"] for r in rows], at=today)
     category_ids = {r["category_id"] for r in rows}
-    names: dict[int, str] = dict(
-        (
-            await uow.session.execute(
-                select(AssetCategory.id, AssetCategory.name).where(
-                    AssetCategory.id.in_(category_ids)
+    # A stored category's id is never NULL; SQLModel types it Optional for unsaved objects.
+    names = cast(
+        dict[int, str],
+        dict(
+            (
+                await uow.session.execute(
+                    select(col(AssetCategory.id), col(AssetCategory.name)).where(
+                        col(AssetCategory.id).in_(category_ids)
+                    )
                 )
-            )
-        ).all()
+            ).all()
+        ),
     )
     return [
         model(

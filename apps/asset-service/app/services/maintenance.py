@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.events.catalog import AssetUpdated
@@ -20,42 +21,55 @@ from ..schemas.asset import MaintenanceComplete, MaintenanceCreate
 from .assets import lock_asset
 from .events import publish_asset
 
+# Sorting takes InstrumentedAttribute columns; SQLModel types the fields as their Python values.
 SORTING = Sorting(
-    fields={"started_at": MaintenanceLog.started_at, "id": MaintenanceLog.id},
+    fields={
+        "started_at": MaintenanceLog.started_at,  # type: ignore[dict-item]
+        "id": MaintenanceLog.id,  # type: ignore[dict-item]
+    },
     default="-started_at",
-    tiebreaker=MaintenanceLog.id,
+    tiebreaker=MaintenanceLog.id,  # type: ignore[arg-type]
 )
 
 # Per asset that is not disposed, the next-due date of its latest log that has one.
 _LATEST_DUE = (
     select(
-        MaintenanceLog.id.label("log_id"),
-        MaintenanceLog.asset_id,
-        MaintenanceLog.kind,
-        MaintenanceLog.next_due_date,
+        col(MaintenanceLog.id).label("log_id"),
+        col(MaintenanceLog.asset_id),
+        col(MaintenanceLog.kind),
+        col(MaintenanceLog.next_due_date),
     )
-    .where(MaintenanceLog.next_due_date.is_not(None))
-    .order_by(MaintenanceLog.asset_id, MaintenanceLog.started_at.desc(), MaintenanceLog.id.desc())
-    .ext(distinct_on(MaintenanceLog.asset_id))
+    .where(col(MaintenanceLog.next_due_date).is_not(None))
+    .order_by(
+        col(MaintenanceLog.asset_id),
+        col(MaintenanceLog.started_at).desc(),
+        col(MaintenanceLog.id).desc(),
+    )
+    .ext(distinct_on(col(MaintenanceLog.asset_id)))
     .subquery("latest_due")
 )
 DUE = (
     select(
         _LATEST_DUE.c.asset_id,
-        Asset.asset_tag,
-        Asset.name.label("asset_name"),
+        col(Asset.asset_tag),
+        col(Asset.name).label("asset_name"),
         _LATEST_DUE.c.log_id,
         _LATEST_DUE.c.kind,
         _LATEST_DUE.c.next_due_date,
     )
-    .join(Asset, Asset.id == _LATEST_DUE.c.asset_id)
-    .where(Asset.status != AssetStatus.DISPOSED)
+    .join(Asset, col(Asset.id) == _LATEST_DUE.c.asset_id)
+    .where(col(Asset.status) != AssetStatus.DISPOSED)
     .subquery("due")
 )
+# Sorting's column type names ORM attributes and table columns, not a subquery's columns (which
+# sort and compare alike).
 DUE_SORTING = Sorting(
-    fields={"next_due_date": DUE.c.next_due_date, "asset_id": DUE.c.asset_id},
+    fields={
+        "next_due_date": DUE.c.next_due_date,  # type: ignore[dict-item]
+        "asset_id": DUE.c.asset_id,  # type: ignore[dict-item]
+    },
     default="next_due_date",
-    tiebreaker=DUE.c.asset_id,
+    tiebreaker=DUE.c.asset_id,  # type: ignore[arg-type]
 )
 
 
@@ -80,7 +94,7 @@ async def open_log(uow: UnitOfWork, *, asset_id: int, data: MaintenanceCreate) -
         )
     actor = uow.actor.sub
     log = MaintenanceLog(
-        asset_id=asset.id,
+        asset_id=asset_id,
         kind=data.kind,
         description=data.description,
         vendor=data.vendor,
@@ -146,7 +160,7 @@ async def complete_log(
 async def list_logs(
     session: AsyncSession, *, asset_id: int, params: ListParams
 ) -> PageResult[MaintenanceLog]:
-    query = select(MaintenanceLog).where(MaintenanceLog.asset_id == asset_id)
+    query = select(MaintenanceLog).where(col(MaintenanceLog.asset_id) == asset_id)
     return await paginate(session, query, params=params, sorting=SORTING)
 
 

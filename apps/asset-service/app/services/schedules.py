@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     Row,
     Select,
+    SQLColumnExpression,
     delete,
     func,
     insert,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from tb_platform.paging import core_connection
 from tb_platform.query import any_of
@@ -65,7 +67,7 @@ async def regenerate_schedule(session: AsyncSession, *, asset: Asset) -> None:
     """Rebuild the asset's schedule from its cost, salvage, life, method, rate and dates."""
     assert asset.id is not None
     await session.execute(
-        delete(DepreciationSchedule).where(DepreciationSchedule.asset_id == asset.id)
+        delete(DepreciationSchedule).where(col(DepreciationSchedule.asset_id) == asset.id)
     )
     row = schedule_row(asset.id, asset)
     if row is not None:
@@ -75,7 +77,7 @@ async def regenerate_schedule(session: AsyncSession, *, asset: Asset) -> None:
 async def schedule_of(session: AsyncSession, *, asset_id: int) -> list[Period]:
     """The asset's months in order (none when it has no schedule)."""
     row = await session.scalar(
-        select(DepreciationSchedule).where(DepreciationSchedule.asset_id == asset_id)
+        select(DepreciationSchedule).where(col(DepreciationSchedule.asset_id) == asset_id)
     )
     if row is None:
         return []
@@ -91,14 +93,16 @@ def _accumulated_in(schedule: Any, at: dt.date) -> ColumnElement[Decimal]:
     return schedule.accumulated_depreciation[months]
 
 
-def latest_accumulated(at: dt.date) -> Select[tuple[int, Decimal]]:
+def latest_accumulated(at: dt.date) -> Select[int, Decimal]:
     """Per asset, the accumulated depreciation of its latest month ending on or before ``at``
     (NULL before the first one ends)."""
     table = DepreciationSchedule.__table__.c  # type: ignore[attr-defined]
     return select(table.asset_id, _accumulated_in(table, at).label("accumulated_depreciation"))
 
 
-def accumulated_on(asset_id: ColumnElement[int], at: dt.date) -> ColumnElement[Decimal]:
+def accumulated_on(
+    asset_id: SQLColumnExpression[int | None], at: dt.date
+) -> ColumnElement[Decimal]:
     """SQL: the accumulated depreciation of asset ``asset_id`` on day ``at`` — its latest month
     ending on or before ``at`` (one primary-key probe and a binary search in the row), 0 before
     the first one ends. A column of a page's own query: no second round trip."""
@@ -114,7 +118,9 @@ async def accumulated_at(
     :func:`accumulated_on` for a whole page in one query."""
     if not asset_ids:
         return {}
-    query = select(Asset.id, accumulated_on(Asset.id, at)).where(any_of(Asset.id, asset_ids))  # type: ignore[arg-type]
+    query = select(col(Asset.id), accumulated_on(col(Asset.id), at)).where(
+        any_of(Asset.id, asset_ids)
+    )
     rows = await (await core_connection(session)).execute(query)
     found = {asset_id: amount for asset_id, amount in rows}
     return {asset_id: found.get(asset_id, Decimal("0.00")) for asset_id in asset_ids}
