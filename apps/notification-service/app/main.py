@@ -8,6 +8,7 @@ from tb_platform.audit import AuditTrail
 from .api.v1 import api_router
 from .core.config import NotificationSettings, get_settings
 from .db.events import AUDIT
+from .services.metrics import receipt_metrics
 from .worker import WORKER
 
 
@@ -20,4 +21,5 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
         routers=[api_router],
         worker=WORKER,
         audit=AuditTrail(AUDIT, readers=frozenset({"admin"})),
+        metrics=[receipt_metrics],
     )

@@ -418,3 +418,36 @@ async def test_an_event_the_service_cannot_read_is_dead_lettered_for_an_admin_to
     )
     assert "ValidationError" in letter["error"]
     assert await notifications_of(committed, admin, 1) == []
+
+
+def _receipts(metrics_text: str) -> dict[str, float]:
+    """``receipts_total`` by status, from a ``/metrics`` answer."""
+    found: dict[str, float] = {}
+    for line in metrics_text.splitlines():
+        if line.startswith("receipts_total{"):
+            labels, value = line.rsplit(" ", 1)
+            status = labels.split('status="', 1)[1].split('"', 1)[0]
+            found[status] = float(value)
+    return found
+
+
+async def test_metrics_count_the_receipts_sent_and_the_ones_given_up_on(
+    settings: NotificationSettings,
+    committed: httpx.AsyncClient,
+    admin: dict[str, str],
+) -> None:
+    before = _receipts((await committed.get("/metrics")).text)
+    sent_id, failed_id = new_invoice_id(), new_invoice_id()
+    async with running_worker(settings) as transport:
+        await transport.publish(paid_event(sent_id))
+        await eventually(lambda: _status(committed, admin, sent_id, "sent"))
+    down = changed(
+        settings, smtp_url=f"smtp://127.0.0.1:{free_port()}", notification_max_attempts=1
+    )
+    async with running_worker(down) as transport:
+        await transport.publish(paid_event(failed_id))
+        await eventually(lambda: _status(committed, admin, failed_id, "failed"))
+
+    after = _receipts((await committed.get("/metrics")).text)
+    assert after.get("sent", 0) - before.get("sent", 0) == 1
+    assert after.get("failed", 0) - before.get("failed", 0) == 1

@@ -20,6 +20,7 @@ def cache_for(settings: DashboardSettings) -> Cache:
         settings.redis_url,
         namespace=settings.cache_namespace,
         ttl_seconds=settings.cache_ttl_seconds,
+        name="summary",
     )
 
 

@@ -14,6 +14,7 @@ def employee_cache(settings: EmployeeSettings) -> Cache:
         settings.redis_url,
         namespace=settings.cache_namespace,
         ttl_seconds=settings.cache_ttl_seconds,
+        name="employees",
     )
 
 

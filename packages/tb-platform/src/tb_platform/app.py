@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,6 +17,10 @@ from .errors import install_error_handlers
 from .events.worker import WorkerSpec
 from .health import router as health_router
 from .limits import FORM_LIMITS, SAFE_INPUT, BodySizeLimit
+from .observability import install_observability
+from .observability.logs import configure_service_logging
+from .observability.metrics import MetricSource
+from .observability.tracing import fastapi_telemetry, instrument_database, setup_tracing
 from .openapi import install_error_documentation
 from .query_params import STRICT_QUERY
 from .rbac import PUBLIC, declare_public
@@ -65,6 +68,7 @@ def create_service_app(
     api_prefix: str = "/api/v1",
     worker: WorkerSpec | None = None,
     audit: AuditTrail | None = None,
+    metrics: Sequence[MetricSource] = (),
 ) -> FastAPI:
     """A FastAPI app with the shared error format, auth, database and health routes wired in.
 
@@ -76,8 +80,16 @@ def create_service_app(
     bits are a 422 naming the input, whatever the route's own types.
     ``/docs`` (Swagger UI) and ``/redoc`` are served with their scripts and styles from the
     service itself (the ``fastapi-offline`` package ships them), so they work on a closed network.
+
+    Operations (:mod:`tb_platform.observability`): ``GET /metrics`` for Prometheus (``metrics``
+    adds the service's own, read at each scrape), one JSON log line per request with its request
+    id, and OpenTelemetry traces when the OTEL_* variables ask for them.
     """
-    logging.basicConfig(level=settings.log_level.upper())
+    if settings.environment != "test":
+        # Tests keep pytest's logging as it is (the log capture, the root logger's level).
+        configure_service_logging(settings)
+    # Before the app is built: FastAPI's server spans need the tracer provider.
+    setup_tracing(settings.service_name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,6 +102,7 @@ def create_service_app(
             gc.collect()
             gc.freeze()
         yield
+        await app.state.metrics.close()
         if app.state.token_versions is not None:
             await app.state.token_versions.close()
         await app.state.database.dispose()
@@ -102,6 +115,7 @@ def create_service_app(
         static_url="/docs-assets",
         # Starlette's multipart parser allows 1000 files and fields by default.
         form_limits=FORM_LIMITS,
+        telemetry=fastapi_telemetry(),
     )
     app.add_middleware(BodySizeLimit)
     # Its only routes so far are the documentation pages it serves (/docs, /redoc): public.
@@ -116,10 +130,12 @@ def create_service_app(
     # The engine connects lazily, so building the app never needs the database up.
     app.state.database = Database.connect(
         settings.require_database_url(),
+        replica_url=settings.database_replica_url or None,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
     )
+    instrument_database(app.state.database)
     install_error_handlers(app)
     app.include_router(_root_router(title, description, api_prefix))
     app.include_router(health_router)
@@ -135,4 +151,7 @@ def create_service_app(
         # carry what the database cannot store (a NUL character, a number beyond its range).
         app.include_router(router, prefix=api_prefix, dependencies=[STRICT_QUERY, SAFE_INPUT])
     install_error_documentation(app)
+    # Last, so that its middleware is the outermost of the app's: it times and counts
+    # everything, the 413s of the body limit included.
+    install_observability(app, settings=settings, worker=worker, sources=metrics)
     return app

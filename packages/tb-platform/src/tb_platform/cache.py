@@ -4,7 +4,8 @@ Values are JSON. Keys live under a namespace (``tb-erp:<service>:``). Each entry
 safety net; the events that change the underlying data delete the entries they make stale. A
 Redis that does not answer within a fraction of a second is skipped for a few seconds (so a dead
 cache costs one short timeout, not one per request), and every outcome is counted in
-:attr:`Cache.stats` for the metrics endpoint.
+:attr:`Cache.stats`: ``GET /metrics`` reports the hits and misses of each cache an app keeps in
+its ``app.state`` as ``cache_requests_total{cache=<name>,result=hit|miss}``.
 """
 
 from __future__ import annotations
@@ -37,9 +38,15 @@ class CacheStats:
 
 
 class Cache:
-    """JSON values in Redis under ``namespace``; a no-op when ``url`` is None or Redis is down."""
+    """JSON values in Redis under ``namespace``; a no-op when ``url`` is None or Redis is down.
 
-    def __init__(self, url: str | None, *, namespace: str, ttl_seconds: int = 60) -> None:
+    ``name`` is the cache's label in the metrics (``employees``, ``summary``).
+    """
+
+    def __init__(
+        self, url: str | None, *, namespace: str, ttl_seconds: int = 60, name: str = "default"
+    ) -> None:
+        self.name = name
         self.namespace = namespace
         self.ttl_seconds = ttl_seconds
         self.stats = CacheStats()

@@ -10,7 +10,6 @@ import argparse
 import asyncio
 import datetime as dt
 import importlib
-import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,8 @@ if TYPE_CHECKING:  # imported when a command runs: the CLI starts without them
     from .audit import ChainHead, ChainReport
 
 Handler = Callable[[argparse.Namespace, ServiceSettings], Coroutine[Any, Any, int]]
+
+_LONG_RUNNING = frozenset({"serve", "worker"})
 
 
 @dataclass
@@ -65,9 +66,7 @@ def worker_command(target: str) -> Command:
     async def handler(args: argparse.Namespace, settings: ServiceSettings) -> int:
         from .events.worker import run_service_worker
 
-        # As ``serve`` does (create_service_app): without it the worker's INFO lines — what it
-        # runs, that it stopped — are dropped.
-        logging.basicConfig(level=settings.log_level.upper())
+        # (ServiceCLI.main has configured the logs, as for ``serve``.)
         module_name, _, name = target.partition(":")
         spec = getattr(importlib.import_module(module_name), name)
         await run_service_worker(settings, spec)
@@ -328,8 +327,22 @@ class ServiceCLI:
             migrations.upgrade(self.alembic_dir, settings.require_database_url())
             print(f"{self.prog}: database is at the latest migration")
             return 0
+        if args.command in _LONG_RUNNING:
+            # JSON lines on stdout (text in development), redacted, for the server and the
+            # worker alike — a service's own ``worker`` command included. Tests read a
+            # command's output on stdout: there the log goes to stderr.
+            from .observability.logs import configure_service_logging
+
+            configure_service_logging(
+                settings, stream=sys.stderr if settings.environment == "test" else None
+            )
         if args.command == "serve":
             return self._serve(args, settings)
+        if args.command == "worker":
+            from .observability.tracing import setup_tracing
+
+            # Consumer spans continue the producers' traces (when OTEL_* asks for traces).
+            setup_tracing(settings.service_name)
         for command in commands:
             if command.name == args.command:
                 try:
@@ -352,6 +365,10 @@ class ServiceCLI:
             port=args.port or settings.port,
             workers=args.workers,
             log_level=settings.log_level.lower(),
+            # The logging configured above (uvicorn's own would replace it), and no uvicorn
+            # access log: the app writes one line per request, with its route and request id.
+            log_config=None,
+            access_log=False,
             proxy_headers=True,
         )
         return 0

@@ -36,6 +36,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Database, database_unavailable
+from ..observability.logs import REQUEST_ID
+from ..observability.tracing import event_span
 from ..uow import SYSTEM_CLOCK, Actor, Clock, UnitOfWork, unit_of_work
 from .catalog import data_model
 from .envelope import Envelope
@@ -230,13 +232,32 @@ class Consumer:
 
         With ``dead_letter_id``, that dead letter is marked replayed in the same transaction.
         """
+        # The event id is this operation's request id (a redelivery is the same request), in
+        # the logs too; its span continues the trace of the operation that published it.
+        request_id = REQUEST_ID.set(str(envelope.id))
+        try:
+            with event_span(
+                f"process {envelope.type}",
+                traceparent=envelope.traceparent,
+                kind="consumer",
+                attributes={
+                    "messaging.operation.type": "process",
+                    "messaging.consumer.group.name": self.name,
+                    "messaging.message.id": str(envelope.id),
+                    "cloudevents.event_type": envelope.type,
+                },
+            ):
+                return await self._apply(envelope, dead_letter_id)
+        finally:
+            REQUEST_ID.reset(request_id)
+
+    async def _apply(self, envelope: Envelope, dead_letter_id: int | None) -> bool:
         inbox = self.tables.inbox
         async with unit_of_work(
             self.database,
             actor=Actor.system(self.name),
             clock=self.clock,
             outbox=self.tables,
-            # The event id is this operation's request id: a redelivery is the same request.
             request_id=str(envelope.id),
             traceparent=envelope.traceparent,
         ) as uow:

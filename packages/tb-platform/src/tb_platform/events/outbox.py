@@ -47,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..observability.tracing import current_traceparent
 from .envelope import Envelope
 
 OUTBOX = "outbox"
@@ -149,6 +150,7 @@ class EventTables:
 
         It commits with the business change or not at all; the relay publishes it after commit.
         """
+        envelope = in_current_trace(envelope)
         await session.execute(
             insert(self.outbox).values(
                 event_id=envelope.id,
@@ -166,6 +168,7 @@ class EventTables:
         """
         if not envelopes:
             return
+        envelopes = [in_current_trace(envelope) for envelope in envelopes]
         columns = ("event_id", "type", "subject", "payload")
         arrays = {
             "event_id": ([str(e.id) for e in envelopes], Uuid),
@@ -191,6 +194,21 @@ class EventTables:
                 ).order_by(rows.c.position),
             )
         )
+
+
+def in_current_trace(envelope: Envelope) -> Envelope:
+    """``envelope`` carrying the context of the span that writes it, when tracing is on: the
+    consumer's span becomes that span's child (same trace id, producer → consumer).
+
+    Only within the envelope's own trace: an envelope that already belongs to another trace (an
+    event passed on as it is) keeps it.
+    """
+    traceparent = current_traceparent()
+    if traceparent is None or traceparent == envelope.traceparent:
+        return envelope
+    if envelope.traceparent is not None and envelope.trace_id != traceparent.split("-")[1]:
+        return envelope
+    return envelope.model_copy(update={"traceparent": traceparent})
 
 
 def event_tables(metadata: MetaData, *, source: str) -> EventTables:

@@ -24,6 +24,7 @@ from sqlalchemy import DateTime, Interval, Row, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..db import Database
+from ..observability.tracing import event_span
 from .envelope import Envelope
 from .outbox import EventTables
 from .transport import Transport, backoff_delay, sleep_unless
@@ -130,9 +131,19 @@ class Relay:
                     break
                 try:
                     envelope = Envelope.model_validate(row.payload)
-                    await asyncio.wait_for(
-                        self.transport.publish(envelope), timeout=self.publish_timeout
-                    )
+                    with event_span(
+                        f"send {envelope.type}",
+                        traceparent=envelope.traceparent,
+                        kind="producer",
+                        attributes={
+                            "messaging.operation.type": "send",
+                            "messaging.message.id": str(envelope.id),
+                            "cloudevents.event_type": envelope.type,
+                        },
+                    ):
+                        await asyncio.wait_for(
+                            self.transport.publish(envelope), timeout=self.publish_timeout
+                        )
                 except Exception as exc:
                     await self._record_failure(session, row, exc)
                     break

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..db import Database
+from ..observability.tracing import instrument_database, setup_tracing
 from ..settings import ServiceSettings
 from .consumer import Consumer, Handler
 from .outbox import EventTables
@@ -100,7 +101,9 @@ async def run_service_worker(
     settings: ServiceSettings, spec: WorkerSpec, *, stop: asyncio.Event | None = None
 ) -> None:
     """Run a service's relay and consumers from its settings until SIGTERM/SIGINT."""
+    setup_tracing(settings.service_name)
     database = Database.connect(settings.require_database_url(), pool_size=4, max_overflow=4)
+    instrument_database(database)
     transport = service_transport(settings)
     consumers = [
         Consumer(
