@@ -275,14 +275,13 @@ class ServiceMetrics(Collector):
             "Cache lookups, by cache and result (hit or miss; Redis down counts as a miss)",
             labels=["service", "cache", "result"],
         )
-        found = False
         for value in _state_values(self.app):
             if isinstance(value, Cache):
-                found = True
                 family.add_metric([self.service, value.name, "hit"], value.stats.hits)
                 family.add_metric([self.service, value.name, "miss"], value.stats.misses)
-        if found:
-            yield family
+        # Declared even without a cache (or before its first use): every service exports the
+        # same families, so a dashboard's query finds the name everywhere.
+        yield family
 
     def _gauge(self, name: str, documentation: str, value: float) -> GaugeMetricFamily:
         family = GaugeMetricFamily(name, documentation, labels=["service"])
