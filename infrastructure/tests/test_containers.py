@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from .tools import INFRA, ROOT, debian_tool, python_tool, run
+from .tools import INFRA, ROOT, SERVICE_PORTS, debian_tool, python_tool, run
 
 COMPOSE_FILE = INFRA / "docker-compose.yml"
 SECRETS = ("JWT_SECRET", "AUTH_SECRET", "POSTGRES_PASSWORD")
@@ -760,3 +760,8 @@ def test_long_running_containers_are_health_checked_where_they_serve(
 def test_the_build_context_keeps_local_state_and_secrets_out() -> None:
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", "node_modules", "**/node_modules", "**/.env", "**/.next"} <= ignored
+
+
+def test_the_render_script_knows_the_services_that_up_runs() -> None:
+    # render.py runs on a bare python3 (standard library only), so it keeps its own table.
+    assert render.SERVICES == SERVICE_PORTS

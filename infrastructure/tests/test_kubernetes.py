@@ -26,7 +26,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from tests.tools import INFRA, ROOT, debian_tool, run
+from tests.tools import INFRA, ROOT, SERVICE_PORTS, debian_tool, run
 
 KUBERNETES = INFRA / "kubernetes"
 OVERLAYS = ("dev", "prod")
@@ -34,13 +34,7 @@ NAMESPACE = "tb-erp"
 # The oldest minor we support and a current one; both bundled by kubernetes-validate.
 KUBERNETES_VERSIONS = ("1.30.0", "1.34.0")
 
-SERVICES = {
-    "employee-service": 8001,
-    "asset-service": 8002,
-    "invoice-service": 8003,
-    "dashboard-service": 8004,
-    "notification-service": 8005,
-}
+SERVICES = SERVICE_PORTS
 WEB = "web-frontend"
 # The commands a service runs once per deploy, besides `migrate` (which every pod runs first).
 ONE_SHOTS = {

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.tools import INFRA, debian_tool, run
+from tests.tools import INFRA, SERVICE_PORTS, debian_tool, run
 
 OBSERVABILITY = INFRA / "observability"
 PROMETHEUS = OBSERVABILITY / "prometheus"
@@ -34,13 +34,7 @@ DASHBOARDS = GRAFANA / "dashboards"
 COLLECTOR = OBSERVABILITY / "otel-collector" / "config.yaml"
 README = OBSERVABILITY / "README.md"
 
-SERVICES = {
-    "employee-service": 8001,
-    "asset-service": 8002,
-    "invoice-service": 8003,
-    "dashboard-service": 8004,
-    "notification-service": 8005,
-}
+SERVICES = SERVICE_PORTS
 
 # The metric names the services export (the code's side of the contract) ...
 CONTRACT_METRICS = {

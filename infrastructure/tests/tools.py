@@ -13,8 +13,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tb_devstack.services import SERVICES
+
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infrastructure"
+
+# The five Python services and their ports, from what `python3 tberp.py up` runs: the one list
+# the compose file, the manifests, the scrape configs and the dashboards are checked against.
+SERVICE_PORTS: dict[str, int] = {service.name: service.default_port for service in SERVICES}
 
 
 def _apt(*args: str) -> None:

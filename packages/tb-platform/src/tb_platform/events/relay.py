@@ -44,6 +44,11 @@ class Relay:
 
     It wakes on the outbox's NOTIFY (a commit that wrote events) and otherwise every
     ``poll_interval`` seconds, so a committed event is on the broker within milliseconds.
+
+    ``batch_size`` rows are taken per pass. Each pass's SELECT walks the unpublished-rows index
+    from its start, past the entries of rows already published but not yet vacuumed (and while a
+    long transaction such as a CSV import is open, nothing can be cleaned up): with 50 per pass,
+    the 100 000 events of the benchmark's import cost PostgreSQL 12.6 s of such walks.
     """
 
     def __init__(
@@ -52,7 +57,7 @@ class Relay:
         transport: Transport,
         tables: EventTables,
         *,
-        batch_size: int = 50,
+        batch_size: int = 500,
         poll_interval: float = 0.2,
         retry_base: float = 0.1,
         retry_cap: float = 5.0,
