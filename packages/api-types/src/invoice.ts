@@ -43,7 +43,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database (and its replica) answer */
         get: operations["ready_ready_get"];
         put?: never;
         post?: never;
