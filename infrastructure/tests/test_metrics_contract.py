@@ -5,13 +5,10 @@ database: it exports the common metrics and its own ``receipts_total``)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from notification_service.cli import ALEMBIC_DIR
 from notification_service.core.config import NotificationSettings
@@ -19,12 +16,7 @@ from notification_service.main import create_app
 from tb_platform import migrations
 from tb_platform.testing import temporary_database
 
-from .test_observability_configs import (
-    BUILTIN_METRICS,
-    DASHBOARDS,
-    RULES,
-    metric_names,
-)
+from .test_observability_configs import BUILTIN_METRICS, _dashboards, _panels, _rules, metric_names
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123"
 
@@ -32,27 +24,14 @@ SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123"
 def _queried_metrics() -> set[str]:
     """Every metric name a dashboard panel or an alert/recording rule asks Prometheus for,
     leaving out what Prometheus itself adds (``up``) and the rules' own recorded series."""
-    exprs: list[str] = []
-    recorded: set[str] = set()
-    for path in sorted(RULES.glob("*.yml")):
-        for group in yaml.safe_load(path.read_text())["groups"]:
-            for rule in group["rules"]:
-                exprs.append(rule["expr"])
-                if "record" in rule:
-                    recorded.add(rule["record"])
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("expr"), str):
-                exprs.append(node["expr"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for path in sorted(DASHBOARDS.glob("*.json")):
-        walk(json.loads(path.read_text()))
+    rules = _rules()
+    exprs = [rule["expr"] for rule in rules] + [
+        target["expr"]
+        for dashboard in _dashboards().values()
+        for panel in _panels(dashboard)
+        for target in panel.get("targets", [])
+    ]
+    recorded = {rule["record"] for rule in rules if "record" in rule}
     names = set().union(*(metric_names(expr) for expr in exprs))
     return names - recorded - BUILTIN_METRICS
 

@@ -20,7 +20,7 @@ from .limits import FORM_LIMITS, SAFE_INPUT, BodySizeLimit
 from .observability import install_observability
 from .observability.logs import configure_service_logging
 from .observability.metrics import MetricSource
-from .observability.tracing import fastapi_telemetry, instrument_database, setup_tracing
+from .observability.tracing import fastapi_telemetry, setup_tracing
 from .openapi import install_error_documentation
 from .query_params import STRICT_QUERY
 from .rbac import PUBLIC, declare_public
@@ -135,7 +135,6 @@ def create_service_app(
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
     )
-    instrument_database(app.state.database)
     install_error_handlers(app)
     app.include_router(_root_router(title, description, api_prefix))
     app.include_router(health_router)

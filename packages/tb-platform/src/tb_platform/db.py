@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from .observability.tracing import instrument_engine
+
 # Explicit constraint names, so that migrations are reviewable and every service names alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -176,6 +178,9 @@ class Database:
                 connect_args={"server_settings": {"timezone": "UTC"}, "timeout": 5},
             )
             event.listen(engine.sync_engine, "handle_error", _lost_connections_are_disconnects)
+            # Every engine of every process (apps, workers, a service's own worker) traces its
+            # statements when tracing is on; nothing is imported or done when it is off.
+            instrument_engine(engine)
             return engine
 
         engine = engine_for(url)

@@ -13,8 +13,8 @@ Either way it commits once, at the end, or rolls back.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -33,7 +33,8 @@ from .events.outbox import EventTables
 from .security import Principal, TokenService
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
+# A client's request id is kept only if it is short and plain: it ends up in logs and events.
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:/+=-]{1,128}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +108,16 @@ SYSTEM_CLOCK = Clock()
 
 
 def new_request_id() -> str:
-    """A fresh request id (UUID4) for an operation nobody gave one."""
-    return str(uuid.uuid4())
+    """A fresh request id (UUID4, as text) for an operation nobody gave one.
+
+    Made from 16 random bytes directly: half the cost of ``str(uuid.uuid4())``, and every
+    request without an ``X-Request-ID`` pays it.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(eq=False)
@@ -229,8 +238,7 @@ def _valid_traceparent(value: str | None) -> str | None:
 
 
 def _request_id(value: str | None) -> str:
-    # A client's id is kept only if it is short and plain: it ends up in logs and events.
-    return value if value and _REQUEST_ID.match(value) else new_request_id()
+    return value if value and REQUEST_ID_PATTERN.match(value) else new_request_id()
 
 
 def _actor_of(request: Request) -> Actor:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..db import Database
-from ..observability.tracing import instrument_database, setup_tracing
+from ..observability.tracing import setup_tracing
 from ..settings import ServiceSettings
 from .consumer import Consumer, Handler
 from .outbox import EventTables
@@ -103,7 +103,6 @@ async def run_service_worker(
     """Run a service's relay and consumers from its settings until SIGTERM/SIGINT."""
     setup_tracing(settings.service_name)
     database = Database.connect(settings.require_database_url(), pool_size=4, max_overflow=4)
-    instrument_database(database)
     transport = service_transport(settings)
     consumers = [
         Consumer(

@@ -260,14 +260,6 @@ def instrument_engine(engine: Any) -> None:
     _engines.add(sync_engine)
 
 
-def instrument_database(database: Any) -> None:
-    """:func:`instrument_engine` for a :class:`~tb_platform.db.Database`'s engines (the primary
-    and the read replica, when there is one)."""
-    for engine in (database.engine, getattr(database, "replica_engine", None)):
-        if engine is not None:
-            instrument_engine(engine)
-
-
 def current_traceparent() -> str | None:
     """The W3C ``traceparent`` of the current span, when tracing is on and there is one."""
     if not tracing_enabled():
