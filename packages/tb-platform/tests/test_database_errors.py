@@ -13,10 +13,10 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import APIRouter, Depends, FastAPI
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, literal, select, text
 
 from tb_platform.app import create_service_app
-from tb_platform.db import SessionDep
+from tb_platform.db import SessionDep, fetch_rows
 from tb_platform.rbac import ALL, READ, WRITE, Grant, Policy
 from tb_platform.settings import ServiceSettings
 from tb_platform.testing.harness import TokenFactory, api_client
@@ -60,6 +60,20 @@ def _router(both_locked: asyncio.Barrier, held: asyncio.Event) -> APIRouter:
         # The server ends this very connection, as pg_terminate_backend does to a service's.
         await session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
         return {"status": "unreachable"}
+
+    @router.get("/driver-terminate-me")
+    async def driver_terminate_me(session: SessionDep, _: ReadRows) -> dict[str, str]:
+        # The same, through the driver path of list pages (tb_platform.db.fetch_rows).
+        await fetch_rows(
+            await session.connection(), text("SELECT pg_terminate_backend(pg_backend_pid())")
+        )
+        return {"status": "unreachable"}
+
+    @router.get("/driver-divide/{by}")
+    async def driver_divide(by: int, session: SessionDep, _: ReadRows) -> dict[str, int]:
+        statement = select((literal(1) / bindparam("by", by, type_=Integer)).label("q"))
+        [row] = await fetch_rows(await session.connection(), statement)
+        return {"q": int(row["q"])}
 
     return router
 
@@ -165,3 +179,21 @@ async def test_a_connection_the_server_ends_is_a_503_and_the_next_request_is_ser
         # The dead connection went nowhere near the pool again: each next request is served.
         for _ in range(3):
             await _served_again(client, rig.admin)
+
+
+async def test_the_driver_path_answers_a_lost_connection_and_a_bad_value_as_the_orm_does(
+    rig: Rig,
+) -> None:
+    async with api_client(rig.app) as client:
+        lost = await client.get("/api/v1/rows/driver-terminate-me", headers=rig.admin)
+        assert lost.status_code == 503, lost.text
+        assert lost.json()["code"] == "database_unavailable"
+        for _ in range(3):
+            await _served_again(client, rig.admin)
+        fine = await client.get("/api/v1/rows/driver-divide/1", headers=rig.admin)
+        assert fine.json() == {"q": 1}
+        # division_by_zero is SQLSTATE 22012, a data exception: the caller's value, a 422.
+        zero = await client.get("/api/v1/rows/driver-divide/0", headers=rig.admin)
+        assert zero.status_code == 422, zero.text
+        assert zero.json()["code"] == "invalid_value"
+        await _served_again(client, rig.admin)

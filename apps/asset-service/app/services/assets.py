@@ -23,7 +23,6 @@ from sqlalchemy import (
     Enum,
     Insert,
     Integer,
-    Row,
     Select,
     String,
     bindparam,
@@ -37,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from tb_platform.columns import MONEY
+from tb_platform.db import fetch_rows
 from tb_platform.employee_directory import EmployeeDirectory, current_employees, employee_problem
 from tb_platform.errors import Conflict, InvalidField, NotFound
 from tb_platform.events.catalog import (
@@ -495,11 +495,13 @@ def valued_assets(at: dt.date) -> Select[*tuple[Any, ...]]:
     )
 
 
-async def valued_rows(session: AsyncSession, *, ids: Sequence[int], at: dt.date) -> list[Row[Any]]:
+async def valued_rows(
+    session: AsyncSession, *, ids: Sequence[int], at: dt.date
+) -> list[dict[str, Any]]:
     """:func:`valued_assets` of these ids, in their order (what the unit has pending is flushed
     first, so an asset just created or changed is read as it now is)."""
     query = valued_assets(at).where(any_of(Asset.id, ids))
-    found = {row.id: row for row in await (await core_connection(session)).execute(query)}
+    found = {row["id"]: row for row in await fetch_rows(await core_connection(session), query)}
     return [found[asset_id] for asset_id in ids]
 
 
@@ -543,7 +545,7 @@ def filtered_assets(
 
 async def list_assets(
     session: AsyncSession, *, params: ListParams, filters: AssetFilters, at: dt.date
-) -> PageResult[Row[Any]]:
+) -> PageResult[dict[str, Any]]:
     """A page of the register: :func:`valued_assets` rows valued on ``at``. (The count leaves
     the valuation out: PostgreSQL drops a subquery's unused columns.)"""
     return await paginate(

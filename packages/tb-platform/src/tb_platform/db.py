@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from .observability.tracing import instrument_engine
 
@@ -279,3 +284,113 @@ async def run_after_commit(session: AsyncSession) -> None:
 
 
 SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
+
+
+# --- Reads through the driver -------------------------------------------------------------------
+#
+# A list page runs one SELECT of fifty rows, and SQLAlchemy's execution of it (the greenlet
+# hop, the execution context, the result's per-row processing, then a Row per row) cost the
+# asset list a fifth of its time (4.05 -> 3.1 ms of CPU a request, in process). fetch_rows runs
+# the same compiled SQL on the connection's own asyncpg connection instead. Everything that
+# makes the SQL is still SQLAlchemy's: the statement, its compilation (cached here by the
+# statement's cache key, as SQLAlchemy caches it), the values of its parameters and their bind
+# processing. SQLAlchemy's own execution path is kept where the driver path would be blind or
+# wrong:
+# - something listens to the cursor events (OpenTelemetry's spans, the tests' statement counts,
+#   the bench's capture of the ceiling's SQL): they see the statement as always;
+# - the statement needs per-execution SQL (an expanding IN, literal_execute values, escaped
+#   bind names), or has no cache key.
+# A driver error is raised as SQLAlchemy's DBAPIError (its SQLSTATE kept, so the error handlers
+# answer it as any other), and a lost connection is invalidated first (503, as elsewhere).
+
+_COMPILED_KEPT = 500
+
+
+@dataclass(frozen=True)
+class _DriverForm:
+    """A statement shape compiled for the driver: its SQL, the names of its positional
+    parameters and each one's bind processor (None: the value goes as it is)."""
+
+    compiled: SQLCompiler
+    names: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+
+
+# Per dialect (an engine's), by cache key; None: a shape the driver path does not take.
+_forms: WeakKeyDictionary[Dialect, OrderedDict[Any, _DriverForm | None]] = WeakKeyDictionary()
+
+
+def _driver_form(compiled: SQLCompiler, dialect: Dialect) -> _DriverForm | None:
+    if (
+        not compiled.positional
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+        or compiled.escaped_bind_names
+    ):
+        return None
+    names = tuple(compiled.positiontup or ())
+    by_name = {name: bind for bind, name in compiled.bind_names.items()}
+    return _DriverForm(
+        compiled=compiled,
+        names=names,
+        processors=tuple(
+            by_name[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+        ),
+    )
+
+
+def driver_statement(
+    connection: AsyncConnection, statement: Executable
+) -> tuple[str, list[Any]] | None:
+    """The SQL and positional arguments asyncpg runs for ``statement``; None where SQLAlchemy's
+    own execution must run it (see above)."""
+    sync = connection.sync_connection
+    if sync is None or sync.dispatch.before_cursor_execute or sync.dispatch.after_cursor_execute:
+        return None
+    cache_key = statement._generate_cache_key()  # type: ignore[attr-defined]
+    if cache_key is None:
+        return None
+    dialect = connection.dialect
+    forms = _forms.get(dialect)
+    if forms is None:
+        forms = _forms[dialect] = OrderedDict()
+    key = cache_key.key
+    try:
+        form = forms[key]
+        forms.move_to_end(key)
+    except KeyError:
+        compiled = statement.compile(dialect=dialect, cache_key=cache_key)  # type: ignore[attr-defined]
+        form = forms[key] = _driver_form(compiled, dialect)
+        while len(forms) > _COMPILED_KEPT:
+            forms.popitem(last=False)
+    if form is None:
+        return None
+    # This execution's values, put in the places of the compiled statement's parameters.
+    values = form.compiled.construct_params(
+        extracted_parameters=cache_key.bindparams, escape_names=False
+    )
+    assert values is not None
+    return form.compiled.string, [
+        values[name] if process is None else process(values[name])
+        for name, process in zip(form.names, form.processors, strict=True)
+    ]
+
+
+async def fetch_rows(connection: AsyncConnection, statement: Executable) -> list[dict[str, Any]]:
+    """The rows of a Core SELECT as dicts (column name -> value), read on ``connection``'s
+    asyncpg connection (see above); through SQLAlchemy where that must be."""
+    driver_form = driver_statement(connection, statement)
+    if driver_form is None:
+        result = await connection.execute(statement)
+        return [dict(row._mapping) for row in result]
+    sql, arguments = driver_form
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None  # a checked-out connection has its asyncpg connection
+    try:
+        records = await driver.fetch(sql, *arguments)
+    except Exception as error:
+        gone = database_gone(error)
+        if gone:
+            await connection.invalidate(error)
+        raise DBAPIError(sql, arguments, error, connection_invalidated=gone) from error
+    return [dict(record) for record in records]

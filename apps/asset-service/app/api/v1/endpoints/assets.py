@@ -6,7 +6,6 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Depends, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 from pydantic import TypeAdapter
-from sqlalchemy import Row
 
 from tb_platform.bulk import BULK_RESPONSES, BulkResult, run_bulk
 from tb_platform.db import replica_read
@@ -97,14 +96,11 @@ AssetFiltersDep = Annotated[AssetFilters, Depends(_asset_filters)]
 _PUBLIC_LIST = TypeAdapter(list[AssetPublic])
 
 
-def _present(rows: Sequence[Row[Any]], *, at: dt.date) -> list[AssetPublic]:
-    """:func:`service.valued_assets` rows as the API shows them, valued on ``at``: one
-    validation for the page, from plain dicts (reading a Row's attributes one by one, and failing
-    on the fields it has not, cost a list a fifth of its time)."""
-    keys = rows[0]._fields if rows else ()
-    return _PUBLIC_LIST.validate_python(
-        [dict(zip(keys, row, strict=True)) for row in rows], context={"at": at}
-    )
+def _present(rows: Sequence[dict[str, Any]], *, at: dt.date) -> list[AssetPublic]:
+    """:func:`service.valued_assets` rows (dicts) as the API shows them, valued on ``at``: one
+    validation for the page (reading a Row's attributes one by one, and failing on the fields it
+    has not, cost a list a fifth of its time)."""
+    return _PUBLIC_LIST.validate_python(rows, context={"at": at})
 
 
 async def _public(uow: UnitOfWork, assets: Sequence[Asset]) -> list[AssetPublic]:

@@ -47,7 +47,7 @@ async def maintenance_due(
         sorting=service.DUE_SORTING,
         as_rows=True,
     )
-    return result.to_page(lambda row: MaintenanceDue.model_validate(row._mapping))
+    return result.to_page(MaintenanceDue.model_validate)
 
 
 @router.get("/assets/{asset_id}/maintenance", response_model=Page[MaintenancePublic])
