@@ -101,7 +101,12 @@ def create_app() -> Any:
         for s in json.loads(Path(os.environ[SQL_FILE_VARIABLE]).read_text())
     ]
     # The services' pool: DB_POOL_SIZE + DB_MAX_OVERFLOW connections per process.
-    size = int(os.environ.get("DB_POOL_SIZE", "5")) + int(os.environ.get("DB_MAX_OVERFLOW", "5"))
+    from tb_platform.settings import ServiceSettings
+
+    defaults = ServiceSettings.model_fields
+    size = int(os.environ.get("DB_POOL_SIZE", defaults["db_pool_size"].default)) + int(
+        os.environ.get("DB_MAX_OVERFLOW", defaults["db_max_overflow"].default)
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

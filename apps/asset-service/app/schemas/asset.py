@@ -13,11 +13,13 @@ from pydantic import (
 
 from tb_platform.bulk import BulkRequest
 from tb_platform.money import (
+    CURRENCIES,
     Currency,
     InCurrency,
     Money,
     MoneyByCurrency,
     MoneyOut,
+    as_written,
     decimal_type,
 )
 from tb_platform.schemas import InputModel, PatchModel
@@ -99,12 +101,16 @@ class AssetUpdate(PatchModel):
     )
 
 
-class AssetPublic(InCurrency):
+class AssetPublic(BaseModel):
     """Amounts in the asset's currency, with its decimals ("1200.00" EUR, "120000" JPY)."""
 
     # Read from a row of services.assets.valued_assets (its accumulated_depreciation on the
     # business date) with context={"at": date}: the book value on that date and the gain or loss
-    # of a disposal are worked out in _valued, once per row, from the row's own values.
+    # of a disposal are worked out in _valued, once per row, from the row's own values. _valued
+    # also puts every amount in the form its currency writes (tb_platform.money.as_written), so
+    # that they are written as plain Decimals: the list's hot path, where MoneyOut's call per
+    # amount and InCurrency's per model cost a page of fifty a tenth of its time. The JSON and
+    # the OpenAPI schema are MoneyOut's (a string).
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -115,25 +121,35 @@ class AssetPublic(InCurrency):
     status: AssetStatus
     location: str | None
     purchase_date: dt.date
-    purchase_cost: MoneyOut
-    salvage_value: MoneyOut
+    purchase_cost: Decimal
+    salvage_value: Decimal
     currency: str
     useful_life_months: int
     depreciation_method: DepreciationMethod
     declining_rate: Decimal | None
     assigned_employee_id: int | None
     notes: str | None
-    book_value: MoneyOut | None = None
-    accumulated_depreciation: MoneyOut | None = None
+    book_value: Decimal | None = None
+    accumulated_depreciation: Decimal | None = None
     disposal_date: dt.date | None
-    disposal_proceeds: MoneyOut | None
+    disposal_proceeds: Decimal | None
     disposal_reason: str | None
-    book_value_at_disposal: MoneyOut | None
-    gain_loss: MoneyOut | None = None
+    book_value_at_disposal: Decimal | None
+    gain_loss: Decimal | None = None
     created_by: str
     updated_by: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    _AMOUNTS: ClassVar[tuple[str, ...]] = (
+        "purchase_cost",
+        "salvage_value",
+        "book_value",
+        "accumulated_depreciation",
+        "disposal_proceeds",
+        "book_value_at_disposal",
+        "gain_loss",
+    )
 
     @model_validator(mode="after")
     def _valued(self, info: ValidationInfo) -> "AssetPublic":
@@ -146,6 +162,15 @@ class AssetPublic(InCurrency):
                 disposal_date=self.disposal_date,
             )
         self.gain_loss = gain_loss(self.disposal_proceeds, self.book_value_at_disposal)
+        if CURRENCIES.get(self.currency, 2) != 2:
+            # Amounts read from NUMERIC(14, 2) columns, and their differences, are written as a
+            # 2-decimal currency writes them already (PostgreSQL has no negative zero); only
+            # another currency's are put in its form (JPY: "120000", not "120000.00").
+            values = self.__dict__  # validated above: no __setattr__ for the page's hot path
+            for name in self._AMOUNTS:
+                amount = values[name]
+                if amount is not None:
+                    values[name] = as_written(amount, self.currency)
         return self
 
 
