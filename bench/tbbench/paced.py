@@ -107,7 +107,7 @@ def paced(
         "connections": connections,
         "warm": warm_up,
     }
-    done = subprocess.run(  # noqa: S603 (our own module)
+    done = subprocess.run(
         [sys.executable, "-m", "tbbench.paced"],
         input=json.dumps(arguments),
         capture_output=True,
@@ -151,9 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="an offered load; arguments as JSON on stdin")
     parser.parse_args()
     a = json.loads(sys.stdin.read())
-    figures = _measure(
-        a["url"], a["headers"], a["rate"], a["seconds"], a["connections"], a["warm"]
-    )
+    figures = _measure(a["url"], a["headers"], a["rate"], a["seconds"], a["connections"], a["warm"])
     print(json.dumps(figures))
 
 
