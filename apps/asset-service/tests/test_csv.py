@@ -607,3 +607,25 @@ async def test_each_imported_asset_gets_the_schedule_the_engine_computes_for_it(
             )
             for period in expected
         ], asset["name"]
+
+
+async def test_a_bad_row_after_slices_were_written_still_imports_nothing(
+    client: httpx.AsyncClient, manager: dict[str, str], make: Factory, connection: AsyncConnection
+) -> None:
+    # The import writes slice by slice while it checks the next one: a bad row two slices in
+    # (after two slices went to the database) must still leave nothing behind, events included,
+    # and the rows after it are still checked and reported.
+    await make.category(code="TOOL")
+    before = await count(client, manager)
+    outbox = EVENTS.outbox
+    events_before = len((await connection.execute(select(outbox.c.id))).all())
+    rows = [{**TOOL_ROW, "name": f"Clamp {n}"} for n in range(2 * CREATE_SLICE + 500)]
+    late = 2 * CREATE_SLICE + 100  # its line is late + 2
+    rows[late] = {**rows[late], "purchase_cost": "-1"}
+    rows[-1] = {**rows[-1], "category_code": "NOPE"}
+
+    response = await upload(client, manager, to_csv(rows, REQUIRED))
+
+    assert errors_of(response) == [(late + 2, "purchase_cost"), (len(rows) + 1, "category_code")]
+    assert await count(client, manager) == before
+    assert len((await connection.execute(select(outbox.c.id))).all()) == events_before

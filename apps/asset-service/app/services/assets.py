@@ -211,6 +211,12 @@ async def resolve_new_asset(
         category = await uow.session.get(AssetCategory, data.category_id)
         if category is None:
             raise InvalidField("category_id", f"Category {data.category_id} does not exist")
+    return resolve_values(data, category=category, today=uow.clock.today())
+
+
+def resolve_values(data: AssetCreate, *, category: AssetCategory, today: dt.date) -> dict[str, Any]:
+    """:func:`resolve_new_asset` with its category at hand: no I/O (a CSV import resolves its
+    rows in a worker thread)."""
     values = data.model_dump()
     if values["useful_life_months"] is None:
         values["useful_life_months"] = category.default_useful_life_months
@@ -220,7 +226,7 @@ async def resolve_new_asset(
         values["salvage_value"] = round_money(
             data.purchase_cost * category.default_salvage_percent / 100, data.currency
         )
-    _check_financials(values, today=uow.clock.today())
+    _check_financials(values, today=today)
     return values
 
 

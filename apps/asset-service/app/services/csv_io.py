@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import datetime as dt
 import io
 from collections.abc import AsyncIterator
 from typing import Any
@@ -154,13 +156,108 @@ def _holder(raw: str) -> int | None:
     return int(text)
 
 
+class _RowCheck:
+    """The per-row checks of one import, run slice by slice in a worker thread (no I/O): each
+    row's values, category, holder cell, tag (free, and not repeated in the file) and the rules
+    of a new asset. The slices are checked one after another, never two at once."""
+
+    def __init__(
+        self, categories: dict[str, AssetCategory], taken: set[str], *, today: dt.date
+    ) -> None:
+        # Loaded ORM rows, only read here (their attributes are in memory: no lazy load).
+        self.categories = categories
+        self.taken = taken
+        self.today = today
+        self.seen_tags: dict[str, int] = {}
+        self.problems: list[dict[str, Any]] = []
+
+    def check(
+        self, rows: list[dict[str, str]], first_line: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """The valid rows of this slice, with their line numbers; the others' problems are kept."""
+        valid: list[tuple[int, dict[str, Any]]] = []
+        for index, row in enumerate(rows):
+            line = first_line + index
+            if not row:
+                continue
+            if "__error__" in row:
+                self.problems.append(_problem(line, None, row["__error__"]))
+                continue
+            values = self._resolved(line, row)
+            if values is not None:
+                valid.append((line, values))
+        return valid
+
+    def _resolved(self, line: int, row: dict[str, str]) -> dict[str, Any] | None:
+        # An export quotes text that starts like a formula ('=...); the import takes it back off.
+        values = {
+            name: unescape_formula(value.strip())
+            for name, value in row.items()
+            if name in IMPORT_COLUMNS and value.strip() != ""
+        }
+        code = values.pop("category_code", "").upper()
+        category = self.categories.get(code)
+        problems: list[dict[str, Any]] = []
+        if category is None:
+            problems.append(
+                _problem(
+                    line, "category_code", f"no category with code {code!r}" if code else "required"
+                )
+            )
+        holder: int | None = None
+        try:
+            holder = _holder(row.get(HOLDER_COLUMN, ""))
+        except ValueError as exc:
+            problems.append(_problem(line, HOLDER_COLUMN, str(exc)))
+        try:
+            data = AssetCreate.model_validate(
+                {**values, "category_id": category.id if category else 1}
+            )
+        except ValidationError as exc:
+            problems += [_problem(line, _field_of(err["loc"]), err["msg"]) for err in exc.errors()]
+            self.problems += problems
+            return None
+        if data.asset_tag is not None:
+            if data.asset_tag in self.taken:
+                problems.append(_problem(line, "asset_tag", f"{data.asset_tag} is already in use"))
+            elif data.asset_tag in self.seen_tags:
+                problems.append(
+                    _problem(
+                        line,
+                        "asset_tag",
+                        f"{data.asset_tag} repeats row {self.seen_tags[data.asset_tag]}",
+                    )
+                )
+            self.seen_tags.setdefault(data.asset_tag, line)
+        resolved: dict[str, Any] | None = None
+        if category is not None:
+            try:
+                resolved = asset_service.resolve_values(data, category=category, today=self.today)
+            except InvalidField as exc:
+                problems += [_problem(line, err["field"], err["msg"]) for err in exc.detail]
+        if problems:
+            self.problems += problems
+            return None
+        return None if resolved is None else {**resolved, HOLDER_COLUMN: holder}
+
+
+# Rows checked, then created, per round: while one slice is being written to the database, the
+# next one is checked in a worker thread, so that PostgreSQL's work and Python's overlap (and
+# the event loop stays free for other requests while a 10,000-row file is checked).
+CHECK_SLICE = asset_service.CREATE_SLICE
+
+
 async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDirectory) -> list[int]:
     """Validate every row; import them all, or raise InvalidCsv listing every bad row.
 
     A row with an ``assigned_employee_id`` comes in assigned to that employee, who must still
     work here (unknown or terminated: that row's error).
+
+    The rows are checked and created slice by slice, the next slice checked while the last one
+    is written; once a problem is found nothing more is written, the remaining rows are only
+    checked (so the answer lists every bad row), and the unit of work rolls back what was.
     """
-    _, rows = _read_rows(content)
+    _, rows = await asyncio.to_thread(_read_rows, content)
     session = uow.session
     categories = {c.code: c for c in (await session.scalars(select(AssetCategory))).all()}
     given_tags = [
@@ -171,92 +268,50 @@ async def import_csv(uow: UnitOfWork, *, content: bytes, directory: EmployeeDire
             select(col(Asset.asset_tag)).where(any_of(Asset.asset_tag, given_tags))
         )
     )
-    seen_tags: dict[str, int] = {}
-    problems: list[dict[str, Any]] = []
-    valid: list[tuple[int, dict[str, Any]]] = []
-    for index, row in enumerate(rows):
-        line = index + 2
-        if not row:
-            continue
-        if "__error__" in row:
-            problems.append(_problem(line, None, row["__error__"]))
-            continue
-        # An export quotes text that starts like a formula ('=...); the import takes it back off.
-        values = {
-            name: unescape_formula(value.strip())
-            for name, value in row.items()
-            if name in IMPORT_COLUMNS and value.strip() != ""
-        }
-        code = values.pop("category_code", "").upper()
-        category = categories.get(code)
-        row_problems: list[dict[str, Any]] = []
-        if category is None:
-            row_problems.append(
-                _problem(
-                    line, "category_code", f"no category with code {code!r}" if code else "required"
-                )
-            )
-        holder: int | None = None
-        try:
-            holder = _holder(row.get(HOLDER_COLUMN, ""))
-        except ValueError as exc:
-            row_problems.append(_problem(line, HOLDER_COLUMN, str(exc)))
-        try:
-            data = AssetCreate.model_validate(
-                {**values, "category_id": category.id if category else 1}
-            )
-        except ValidationError as exc:
-            row_problems += [
-                _problem(line, _field_of(err["loc"]), err["msg"]) for err in exc.errors()
-            ]
-            problems += row_problems
-            continue
-        if data.asset_tag is not None:
-            if data.asset_tag in taken:
-                row_problems.append(
-                    _problem(line, "asset_tag", f"{data.asset_tag} is already in use")
-                )
-            elif data.asset_tag in seen_tags:
-                row_problems.append(
-                    _problem(
-                        line,
-                        "asset_tag",
-                        f"{data.asset_tag} repeats row {seen_tags[data.asset_tag]}",
-                    )
-                )
-            seen_tags.setdefault(data.asset_tag, line)
-        resolved: dict[str, Any] | None = None
-        if category is not None:
-            try:
-                resolved = await asset_service.resolve_new_asset(uow, data=data, category=category)
-            except InvalidField as exc:
-                row_problems += [_problem(line, err["field"], err["msg"]) for err in exc.detail]
-        if row_problems:
-            problems += row_problems
-        elif resolved is not None:
-            valid.append((line, {**resolved, HOLDER_COLUMN: holder}))
-    # The holder rule, for every row at once (the employee service is asked at most once per
-    # 500 employees the projection does not know yet).
-    holders = {values[HOLDER_COLUMN] for _, values in valid if values[HOLDER_COLUMN]}
-    refused = await asset_service.holder_problems(uow, holders, directory=directory)
-    problems += [
-        _problem(line, HOLDER_COLUMN, refused[values[HOLDER_COLUMN]])
-        for line, values in valid
-        if values[HOLDER_COLUMN] in refused
-    ]
-    if problems:
-        problems.sort(key=lambda p: p["row"])
-        bad_rows = len({p["row"] for p in problems})
-        raise InvalidCsv(f"{bad_rows} row(s) are not valid; nothing was imported", problems)
+    checker = _RowCheck(categories, taken, today=uow.clock.today())
+    refused_holders: list[dict[str, Any]] = []
+
+    def checking(start: int) -> asyncio.Task[list[tuple[int, dict[str, Any]]]]:
+        part = rows[start : start + CHECK_SLICE]
+        return asyncio.create_task(asyncio.to_thread(checker.check, part, start + 2))
+
+    ids: list[int] = []
+    starts = range(0, len(rows), CHECK_SLICE)
+    upcoming = checking(0)
     try:
-        return await asset_service.create_assets(
-            uow, rows=[values for _, values in valid], directory=directory
-        )
+        for start in starts:
+            valid = await upcoming
+            if start + CHECK_SLICE < len(rows):
+                upcoming = checking(start + CHECK_SLICE)
+            # The holder rule, for the slice's rows at once (the employee service is asked at
+            # most once per 500 employees the projection does not know yet).
+            holders = {values[HOLDER_COLUMN] for _, values in valid if values[HOLDER_COLUMN]}
+            if holders:
+                refused = await asset_service.holder_problems(uow, holders, directory=directory)
+                refused_holders += [
+                    _problem(line, HOLDER_COLUMN, refused[values[HOLDER_COLUMN]])
+                    for line, values in valid
+                    if values[HOLDER_COLUMN] in refused
+                ]
+            if checker.problems or refused_holders or not valid:
+                continue  # nothing more is written; the rest is only checked
+            ids += await asset_service.create_assets(
+                uow, rows=[values for _, values in valid], directory=directory
+            )
     except IntegrityError as exc:  # a tag taken by a concurrent request since the check above
         raise Conflict(
             "An asset tag of the file was taken meanwhile; nothing was imported",
             code="asset_tag_taken",
         ) from exc
+    finally:
+        if not upcoming.done():  # the create failed while the next slice was being checked
+            await asyncio.wait([upcoming])
+    problems = checker.problems + refused_holders
+    if problems:
+        problems.sort(key=lambda p: p["row"])
+        bad_rows = len({p["row"] for p in problems})
+        raise InvalidCsv(f"{bad_rows} row(s) are not valid; nothing was imported", problems)
+    return ids
 
 
 async def export_rows(
