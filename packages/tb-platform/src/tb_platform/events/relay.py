@@ -24,7 +24,7 @@ from sqlalchemy import DateTime, Interval, Row, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..db import Database
-from ..observability.tracing import event_span
+from ..observability.tracing import event_span, tracing_enabled
 from .envelope import Envelope
 from .outbox import EventTables
 from .transport import Transport, backoff_delay, sleep_unless
@@ -130,32 +130,56 @@ class Relay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            published: list[int] = []
+            # The due rows up to the first that is not, or that is no envelope.
+            sendable: list[tuple[Row[Any], Envelope]] = []
+            unreadable: tuple[Row[Any], Exception] | None = None
             for row in rows:
                 if not row.due:
                     break
                 try:
-                    envelope = Envelope.model_validate(row.payload)
-                    with event_span(
-                        f"send {envelope.type}",
-                        traceparent=envelope.traceparent,
-                        kind="producer",
-                        attributes={
-                            "messaging.operation.type": "send",
-                            "messaging.message.id": str(envelope.id),
-                            "cloudevents.event_type": envelope.type,
-                        },
-                    ):
-                        await asyncio.wait_for(
-                            self.transport.publish(envelope), timeout=self.publish_timeout
-                        )
+                    sendable.append((row, Envelope.model_validate(row.payload)))
                 except Exception as exc:
-                    await self._record_failure(session, row, exc)
+                    unreadable = (row, exc)
                     break
-                published.append(row.id)
+            sent, error = await self._send([envelope for _, envelope in sendable])
+            published = [row.id for row, _ in sendable[:sent]]
+            if error is not None:
+                await self._record_failure(session, sendable[sent][0], error)
+            elif unreadable is not None:
+                await self._record_failure(session, *unreadable)
             if published:
                 await self._mark_published(session, published)
         return len(published)
+
+    async def _send(self, envelopes: list[Envelope]) -> tuple[int, Exception | None]:
+        """Publish ``envelopes`` in order: how many went out from the first, and why the next
+        did not. With tracing on, each in its own producer span (one round trip each); else as
+        one batch (for Redis, a pipeline: one round trip per pass instead of one per event)."""
+        if not tracing_enabled():
+            try:
+                return await asyncio.wait_for(
+                    self.transport.publish_many(envelopes), timeout=self.publish_timeout
+                )
+            except Exception as exc:  # the batch timed out: none is known sent
+                return 0, exc
+        for index, envelope in enumerate(envelopes):
+            try:
+                with event_span(
+                    f"send {envelope.type}",
+                    traceparent=envelope.traceparent,
+                    kind="producer",
+                    attributes={
+                        "messaging.operation.type": "send",
+                        "messaging.message.id": str(envelope.id),
+                        "cloudevents.event_type": envelope.type,
+                    },
+                ):
+                    await asyncio.wait_for(
+                        self.transport.publish(envelope), timeout=self.publish_timeout
+                    )
+            except Exception as exc:
+                return index, exc
+        return len(envelopes), None
 
     async def _mark_published(self, session: AsyncSession, ids: Sequence[int]) -> None:
         outbox = self.tables.outbox

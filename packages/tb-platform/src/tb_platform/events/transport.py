@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Iterable, Sequence
 
 from .envelope import Envelope
 
@@ -55,6 +55,20 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     async def publish(self, envelope: Envelope) -> None:
         """Send ``envelope``; returns only once the broker has confirmed it (raises otherwise)."""
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> tuple[int, Exception | None]:
+        """Send ``envelopes`` in order: how many, from the first, the broker confirmed, and why
+        the next one was not (None when all were). Never raises for a broker's refusal.
+
+        One :meth:`publish` after another here; a transport that can send a batch at once
+        (Redis: one pipelined round trip) does so.
+        """
+        for index, envelope in enumerate(envelopes):
+            try:
+                await self.publish(envelope)
+            except Exception as exc:
+                return index, exc
+        return len(envelopes), None
 
     @abc.abstractmethod
     async def declare(self, group: str, types: Iterable[str]) -> None:
