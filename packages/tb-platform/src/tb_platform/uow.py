@@ -220,7 +220,7 @@ async def unit_of_work(
             actor=actor,
             clock=clock or SYSTEM_CLOCK,
             request_id=request_id or new_request_id(),
-            traceparent=_valid_traceparent(traceparent),
+            traceparent=valid_traceparent(traceparent),
             outbox=outbox,
         )
         try:
@@ -233,7 +233,8 @@ async def unit_of_work(
             await run_after_commit(session)
 
 
-def _valid_traceparent(value: str | None) -> str | None:
+def valid_traceparent(value: str | None) -> str | None:
+    """``value`` when it is a well-formed W3C traceparent, else None (a bad one is dropped)."""
     return value if value and TRACEPARENT.match(value) else None
 
 
@@ -280,7 +281,7 @@ def unit_of_work_dependency(outbox: EventTables | None) -> Callable[..., AsyncIt
             actor=_actor_of(request),
             clock=clock if isinstance(clock, Clock) else SYSTEM_CLOCK,
             request_id=request_id,
-            traceparent=_valid_traceparent(request.headers.get("traceparent")),
+            traceparent=valid_traceparent(request.headers.get("traceparent")),
             outbox=outbox,
         )
 

@@ -180,6 +180,7 @@ class RedisStreamsTransport(Transport):
                 group_ready = False
                 await sleep_unless(stop, delay)
                 continue
+            batch: list[RedisDelivery] = []
             for message_id, fields in entries:
                 if not fields:
                     # A pending entry trimmed from the stream: nothing left to deliver.
@@ -189,6 +190,9 @@ class RedisStreamsTransport(Transport):
                 if delivery.type not in wanted:
                     await delivery.ack()
                     continue
+                batch.append(delivery)
+            for index, delivery in enumerate(batch):
+                delivery.more_follow = index < len(batch) - 1  # read together: one transaction
                 yield delivery
                 if stop.is_set():
                     return

@@ -39,6 +39,9 @@ class Delivery(abc.ABC):
 
     body: bytes
     type: str
+    # True when the broker handed this one over together with the next (one read of a Redis
+    # stream): the consumer may apply them in one transaction (Consumer.handle_many).
+    more_follow: bool = False
 
     @abc.abstractmethod
     async def ack(self) -> None:
