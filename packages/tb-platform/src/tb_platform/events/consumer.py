@@ -207,16 +207,34 @@ class Consumer:
         self.stats.applied += applied
         self.stats.duplicates += len(deliveries) - applied
         self.stats.batches += 1
-        for delivery in deliveries:
-            await delivery.ack()
+        await self.transport.ack_many(deliveries)
 
     async def _apply_all(self, envelopes: Sequence[Envelope]) -> int:
         """Apply ``envelopes`` in one transaction; how many were new to this consumer."""
         inbox = self.tables.inbox
-        applied = 0
         async with self.database.sessionmaker() as session:
             try:
+                # One INSERT for the batch's inbox rows: the ids it returns are the new ones
+                # (an event applied before, or twice in the batch, comes back once or not).
+                now = self.clock.now()
+                new = set(
+                    await session.scalars(
+                        pg_insert(inbox)
+                        .values(
+                            [
+                                {"consumer": self.name, "event_id": e.id, "processed_at": now}
+                                for e in envelopes
+                            ]
+                        )
+                        .on_conflict_do_nothing()
+                        .returning(inbox.c.event_id)
+                    )
+                )
+                applied = len(new)
                 for envelope in envelopes:
+                    if envelope.id not in new:
+                        continue
+                    new.discard(envelope.id)  # a second copy in the batch is a duplicate
                     request_id = REQUEST_ID.set(str(envelope.id))
                     try:
                         # Each event its own unit (request id, trace, audit context), all on
@@ -229,20 +247,8 @@ class Consumer:
                             traceparent=valid_traceparent(envelope.traceparent),
                             outbox=self.tables,
                         )
-                        first = await session.scalar(
-                            pg_insert(inbox)
-                            .values(
-                                consumer=self.name,
-                                event_id=envelope.id,
-                                processed_at=uow.clock.now(),
-                            )
-                            .on_conflict_do_nothing()
-                            .returning(inbox.c.event_id)
-                        )
-                        if first is not None:
-                            applied += 1
-                            for handler in self.handlers.get(envelope.type, ()):
-                                await handler(uow, envelope)
+                        for handler in self.handlers.get(envelope.type, ()):
+                            await handler(uow, envelope)
                         # Its changes are flushed (and audited) under its own unit.
                         await session.flush()
                     finally:

@@ -130,8 +130,23 @@ class RedisStreamsTransport(Transport):
         """Create the group; the stream holds every type, so ``types`` need not be named."""
         await self.ensure_group(group)
 
-    async def _ack(self, group: str, message_id: bytes) -> None:
-        await self.redis.xack(self.stream, group, message_id)
+    async def _ack(self, group: str, *message_ids: bytes) -> None:
+        if message_ids:
+            await self.redis.xack(self.stream, group, *message_ids)
+
+    async def ack_many(self, deliveries: Sequence[Delivery]) -> None:
+        """One XACK per consumer group for all of ``deliveries`` (a consumer's batch)."""
+        by_group: dict[str, list[bytes]] = {}
+        others: list[Delivery] = []
+        for delivery in deliveries:
+            if isinstance(delivery, RedisDelivery) and delivery._transport is self:
+                by_group.setdefault(delivery._group, []).append(delivery.message_id)
+            else:
+                others.append(delivery)
+        for group, message_ids in by_group.items():
+            await self._ack(group, *message_ids)
+        for delivery in others:
+            await delivery.ack()
 
     async def subscribe(
         self,
@@ -181,16 +196,19 @@ class RedisStreamsTransport(Transport):
                 await sleep_unless(stop, delay)
                 continue
             batch: list[RedisDelivery] = []
+            # Entries with nothing for this group (a pending entry trimmed from the stream, or a
+            # type it does not handle): acknowledged together, one XACK per read.
+            passed: list[bytes] = []
             for message_id, fields in entries:
                 if not fields:
-                    # A pending entry trimmed from the stream: nothing left to deliver.
-                    await self._ack(group, message_id)
+                    passed.append(message_id)
                     continue
                 delivery = RedisDelivery(self, group, message_id, fields)
                 if delivery.type not in wanted:
-                    await delivery.ack()
+                    passed.append(message_id)
                     continue
                 batch.append(delivery)
+            await self._ack(group, *passed)
             for index, delivery in enumerate(batch):
                 delivery.more_follow = index < len(batch) - 1  # read together: one transaction
                 yield delivery

@@ -59,6 +59,12 @@ class Transport(abc.ABC):
     async def publish(self, envelope: Envelope) -> None:
         """Send ``envelope``; returns only once the broker has confirmed it (raises otherwise)."""
 
+    async def ack_many(self, deliveries: Sequence[Delivery]) -> None:
+        """Acknowledge ``deliveries`` (a consumer's batch, applied); a transport that can does it
+        in one call."""
+        for delivery in deliveries:
+            await delivery.ack()
+
     async def publish_many(self, envelopes: Sequence[Envelope]) -> tuple[int, Exception | None]:
         """Send ``envelopes`` in order: how many, from the first, the broker confirmed, and why
         the next one was not (None when all were). Never raises for a broker's refusal.
