@@ -35,7 +35,7 @@ async def test_deliveries_read_together_are_applied_in_one_transaction_each_once
 
     assert await env.effect_ids() == [e.id for e in envelopes]
     assert consumer.stats.applied == 45
-    assert consumer.stats.batches >= 2  # reads of 20: at most a few transactions, not 45
+    assert 1 <= consumer.stats.batches <= 5  # a few transactions (one per read), not 45
     inbox = env.tables.inbox
     assert len(await env.scalars(select(inbox.c.event_id))) == 45
 

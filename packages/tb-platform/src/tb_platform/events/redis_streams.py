@@ -68,7 +68,9 @@ class RedisStreamsTransport(Transport):
         *,
         stream: str = EXCHANGE,
         maxlen: int = 100_000,
-        batch_size: int = 20,
+        # Entries per read: a consumer applies one read's in one transaction (up to its own
+        # batch_size), and a group reading past other services' events acks them per read.
+        batch_size: int = 100,
         block_ms: int = 500,
         claim_idle_ms: int = 30_000,
         reconnect_base: float = 0.1,
