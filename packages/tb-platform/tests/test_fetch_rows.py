@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tb_platform.db import Database, driver_statement, fetch_rows
@@ -172,3 +173,63 @@ async def test_a_cursor_listener_sees_every_statement(connection: AsyncConnectio
     assert len(seen) == 1
     assert "fetch_rows_test.things" in seen[0]
     assert driver_statement(connection, statement) is not None  # listener gone: the driver again
+
+
+async def test_the_driver_path_reads_in_the_units_transaction(database_url: str) -> None:
+    database = Database.connect(database_url, pool_size=2, max_overflow=0)
+    try:
+        async with database.sessionmaker() as session:
+            connection = await session.connection()
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            # A pure read begins the transaction, as SQLAlchemy's own first statement does: the
+            # count and the page of a list see one snapshot.
+            first = await fetch_rows(connection, select(text("txid_current() AS tx")))
+            assert driver.is_in_transaction()
+            second = await fetch_rows(connection, select(text("txid_current() AS tx")))
+            assert first == second
+            # The transaction is SQLAlchemy's to end: after the commit, none is left open.
+            await session.commit()
+            assert not driver.is_in_transaction()
+    finally:
+        await database.dispose()
+
+
+async def test_every_pooled_connection_killed_costs_503s_then_heals(database_url: str) -> None:
+    # pg_terminate_backend on all of a pool's connections: a read through the driver path on a
+    # dead one must answer as SQLAlchemy's own path does (DBAPIError, connection_invalidated: a
+    # 503), and the pool must be thrown away, so the next reads connect afresh (no 500 loop).
+    database = Database.connect(database_url, pool_size=3, max_overflow=0)
+    statement = select(text("1 AS one"))
+    try:
+        sessions = [database.sessionmaker() for _ in range(3)]
+        for session in sessions:  # three pooled connections, each used once
+            await fetch_rows(await session.connection(), statement)
+        pids = []
+        for session in sessions:
+            raw = await (await session.connection()).get_raw_connection()
+            pids.append(raw.driver_connection.get_server_pid())  # type: ignore[union-attr]
+            await session.commit()
+            await session.close()
+        killer = Database.connect(database_url, pool_size=1, max_overflow=0)
+        try:
+            async with killer.engine.connect() as admin:
+                await admin.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS int[])) pid"),
+                    {"pids": pids},
+                )
+        finally:
+            await killer.dispose()
+        outcomes: list[str] = []
+        for _ in range(6):
+            async with database.sessionmaker() as session:
+                try:
+                    rows = await fetch_rows(await session.connection(), statement)
+                    outcomes.append("ok" if rows == [{"one": 1}] else "wrong")
+                except DBAPIError as error:
+                    outcomes.append("503" if error.connection_invalidated else f"500 {error}")
+        assert all(outcome in ("ok", "503") for outcome in outcomes), outcomes
+        assert outcomes[-3:] == ["ok", "ok", "ok"], outcomes
+    finally:
+        await database.dispose()

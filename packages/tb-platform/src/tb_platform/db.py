@@ -301,7 +301,9 @@ SessionDep = Annotated[AsyncSession, Depends(_unit_of_work, scope="function")]
 # - the statement needs per-execution SQL (an expanding IN, literal_execute values, escaped
 #   bind names), or has no cache key.
 # A driver error is raised as SQLAlchemy's DBAPIError (its SQLSTATE kept, so the error handlers
-# answer it as any other), and a lost connection is invalidated first (503, as elsewhere).
+# answer it as any other); whether the connection was lost is asked of SQLAlchemy itself (a
+# 503, and the pool's connections thrown away, as elsewhere). The statement runs in the unit's
+# transaction, started as SQLAlchemy starts it.
 
 _COMPILED_KEPT = 500
 
@@ -315,6 +317,21 @@ class _DriverForm:
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
 
+
+def _adapter_known() -> dict[type, bool]:
+    """Dialects whose connection adapter fetch_rows knows how to share a transaction with: the
+    asyncpg one, as long as it keeps the lazy-BEGIN members read there (SQLAlchemy is pinned;
+    an upgrade that renames them turns the driver path off, it does not break a request)."""
+    from sqlalchemy.dialects.postgresql.asyncpg import (
+        AsyncAdapt_asyncpg_connection,
+        PGDialect_asyncpg,
+    )
+
+    members = ("_execute_mutex", "_transaction", "_start_transaction")
+    return {PGDialect_asyncpg: all(hasattr(AsyncAdapt_asyncpg_connection, m) for m in members)}
+
+
+_ADAPTER_KNOWN = _adapter_known()
 
 # Per dialect (an engine's), by cache key; None: a shape the driver path does not take.
 _forms: WeakKeyDictionary[Dialect, OrderedDict[Any, _DriverForm | None]] = WeakKeyDictionary()
@@ -346,6 +363,8 @@ def driver_statement(
     own execution must run it (see above)."""
     sync = connection.sync_connection
     if sync is None or sync.dispatch.before_cursor_execute or sync.dispatch.after_cursor_execute:
+        return None
+    if not _ADAPTER_KNOWN.get(type(connection.dialect), False):
         return None
     cache_key = statement._generate_cache_key()  # type: ignore[attr-defined]
     if cache_key is None:
@@ -384,13 +403,35 @@ async def fetch_rows(connection: AsyncConnection, statement: Executable) -> list
         result = await connection.execute(statement)
         return [dict(row._mapping) for row in result]
     sql, arguments = driver_form
-    driver = (await connection.get_raw_connection()).driver_connection
+    raw = await connection.get_raw_connection()
+    adapted: Any = raw.dbapi_connection  # SQLAlchemy's adapter of the asyncpg connection
+    driver = raw.driver_connection
     assert driver is not None  # a checked-out connection has its asyncpg connection
     try:
-        records = await driver.fetch(sql, *arguments)
+        # In the unit's transaction, as SQLAlchemy's own execution does: BEGIN first if this is
+        # the transaction's first statement (the adapter starts it lazily, and commits or rolls
+        # back only what it started), one statement at a time on the connection.
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+            records = await driver.fetch(sql, *arguments)
     except Exception as error:
-        gone = database_gone(error)
-        if gone:
-            await connection.invalidate(error)
-        raise DBAPIError(sql, arguments, error, connection_invalidated=gone) from error
+        await _raise_if_lost(connection)
+        raise DBAPIError(sql, arguments, error) from error
     return [dict(record) for record in records]
+
+
+async def _raise_if_lost(connection: AsyncConnection) -> None:
+    """After a driver error: if the connection is gone, raise what SQLAlchemy raises for a lost
+    connection, having done what it does (the pool's connections thrown away, the error marked
+    ``connection_invalidated``: a 503, and the next request connects afresh). Asked of SQLAlchemy
+    itself, with a ``SELECT 1``, so that the driver path and SQLAlchemy's cannot disagree on what
+    a lost connection is. A live connection (the statement failed; the transaction is aborted)
+    answers that probe with an error that is not a disconnect, and nothing is raised here."""
+    try:
+        await connection.exec_driver_sql("SELECT 1")
+    except DBAPIError as probe:
+        if probe.connection_invalidated:
+            raise
+    except Exception:  # noqa: S110 (the statement's own error is what the caller raises)
+        pass
