@@ -79,13 +79,17 @@ class EventEnv:
             self.calls.append(event.id)
             if self.broken:
                 raise RuntimeError("the handler is broken")
-            await uow.session.execute(
-                insert(self.effects).values(
-                    event_id=event.id, type=event.type, subject=event.subject, actor=uow.actor.sub
-                )
-            )
+            await self.record_effect(uow, event)
 
         return record
+
+    async def record_effect(self, uow: Any, event: Envelope) -> None:
+        """The test handlers' effect: one ``effects`` row for ``event``, in ``uow``."""
+        await uow.session.execute(
+            insert(self.effects).values(
+                event_id=event.id, type=event.type, subject=event.subject, actor=uow.actor.sub
+            )
+        )
 
     def consumer(self, transport: Transport, name: str = CONSUMER, **options: Any) -> Consumer:
         options.setdefault("retry_base", 0.01)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import CONSUMER, EventEnv, eventually, running
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from tb_platform.events.consumer import Consumer, handles
 from tb_platform.events.envelope import Envelope
@@ -50,11 +50,7 @@ async def test_a_bad_event_in_a_batch_leaves_the_good_ones_applied_once_in_order
     async def picky(uow: Any, event: Envelope) -> None:
         if event.id == bad:
             raise RuntimeError("this one cannot be applied")
-        await uow.session.execute(
-            insert(env.effects).values(
-                event_id=event.id, type=event.type, subject=event.subject, actor=uow.actor.sub
-            )
-        )
+        await env.record_effect(uow, event)
 
     consumer = Consumer(
         CONSUMER,

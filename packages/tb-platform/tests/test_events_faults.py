@@ -19,7 +19,7 @@ from conftest import (
     running,
 )
 from redis.asyncio import Redis
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from tb_platform.events.consumer import Consumer, handles
 from tb_platform.events.envelope import Envelope
@@ -257,11 +257,7 @@ async def test_a_database_outage_does_not_use_up_an_events_attempts(
         if cut:
             cut -= 1
             await uow.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
-        await uow.session.execute(
-            insert(env.effects).values(
-                event_id=event.id, type=event.type, subject=event.subject, actor=uow.actor.sub
-            )
-        )
+        await env.record_effect(uow, event)
 
     consumer = Consumer(
         CONSUMER,
