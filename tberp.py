@@ -137,6 +137,9 @@ def main(argv: list[str]) -> int:
             "lint",
             "test",
             "--continue",
+            # Turbo's default is 10 tasks at once: on a 2-core machine ten test suites starving
+            # each other made a PostgreSQL connect outlast its 5 s timeout (a flaky 503 in CI).
+            "--concurrency=4",
             "--log-prefix=none",
             "--log-order=grouped",
             *extra,
