@@ -211,25 +211,9 @@ class Consumer:
 
     async def _apply_all(self, envelopes: Sequence[Envelope]) -> int:
         """Apply ``envelopes`` in one transaction; how many were new to this consumer."""
-        inbox = self.tables.inbox
         async with self.database.sessionmaker() as session:
             try:
-                # One INSERT for the batch's inbox rows: the ids it returns are the new ones
-                # (an event applied before, or twice in the batch, comes back once or not).
-                now = self.clock.now()
-                new = set(
-                    await session.scalars(
-                        pg_insert(inbox)
-                        .values(
-                            [
-                                {"consumer": self.name, "event_id": e.id, "processed_at": now}
-                                for e in envelopes
-                            ]
-                        )
-                        .on_conflict_do_nothing()
-                        .returning(inbox.c.event_id)
-                    )
-                )
+                new = await self._claim(session, envelopes)  # the batch's inbox rows at once
                 applied = len(new)
                 for envelope in envelopes:
                     if envelope.id not in new:
@@ -247,8 +231,7 @@ class Consumer:
                             traceparent=valid_traceparent(envelope.traceparent),
                             outbox=self.tables,
                         )
-                        for handler in self.handlers.get(envelope.type, ()):
-                            await handler(uow, envelope)
+                        await self._run_handlers(uow, envelope)
                         # Its changes are flushed (and audited) under its own unit.
                         await session.flush()
                     finally:
@@ -341,7 +324,6 @@ class Consumer:
             REQUEST_ID.reset(request_id)
 
     async def _apply(self, envelope: Envelope, dead_letter_id: int | None) -> bool:
-        inbox = self.tables.inbox
         async with unit_of_work(
             self.database,
             actor=Actor.system(self.name),
@@ -350,20 +332,27 @@ class Consumer:
             request_id=str(envelope.id),
             traceparent=envelope.traceparent,
         ) as uow:
-            # Inserting first (rather than checking) also makes a concurrent duplicate wait for
-            # this transaction and then find the row.
-            first = await uow.session.scalar(
-                pg_insert(inbox)
-                .values(consumer=self.name, event_id=envelope.id, processed_at=uow.clock.now())
-                .on_conflict_do_nothing()
-                .returning(inbox.c.event_id)
-            )
-            if first is not None:
-                for handler in self.handlers.get(envelope.type, ()):
-                    await handler(uow, envelope)
+            first = bool(await self._claim(uow.session, [envelope]))
+            if first:
+                await self._run_handlers(uow, envelope)
             if dead_letter_id is not None:
                 await _mark_replayed(uow.session, self.tables, dead_letter_id, uow.clock.now())
-        return first is not None
+        return first
+
+    async def _claim(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> set[uuid.UUID]:
+        """Write the inbox rows of ``envelopes`` (one INSERT); the ids that were new to this
+        consumer. Inserting first (rather than checking) also makes a concurrent duplicate wait
+        for this transaction and then find the row; an event twice in ``envelopes`` comes back
+        once."""
+        inbox = self.tables.inbox
+        now = self.clock.now()
+        rows = [{"consumer": self.name, "event_id": e.id, "processed_at": now} for e in envelopes]
+        inserted = pg_insert(inbox).values(rows).on_conflict_do_nothing()
+        return set(await session.scalars(inserted.returning(inbox.c.event_id)))
+
+    async def _run_handlers(self, uow: UnitOfWork, envelope: Envelope) -> None:
+        for handler in self.handlers.get(envelope.type, ()):
+            await handler(uow, envelope)
 
     async def replay_dead_letter(self, dead_letter_id: int) -> bool:
         """Run a dead-lettered event through this consumer's handlers again.
