@@ -61,7 +61,10 @@ async def _capture(database_url: str, secret: str, limit: int) -> list[tuple[str
     from tb_platform.testing import TokenFactory, api_client
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    settings = AssetSettings(database_url=database_url, environment="test", jwt_secret=secret)
+    # No Redis: what is captured is the page read from the database (the SQL of a cache miss).
+    settings = AssetSettings(
+        database_url=database_url, environment="test", jwt_secret=secret, redis_url=None
+    )
     app = create_app(settings)
     headers = TokenFactory(secret=secret, issuer="tb-erp", audience="tb-erp-services").headers(
         "admin", sub="bench"

@@ -11,6 +11,7 @@ from tb_platform.audit import AuditTrail
 from tb_platform.employee_directory import EmployeeDirectory
 
 from .api.v1 import api_router
+from .core.cache import asset_pages
 from .core.config import AssetSettings, get_settings
 from .db.events import AUDIT, EMPLOYEES
 from .worker import WORKER
@@ -29,20 +30,29 @@ def create_app(settings: AssetSettings | None = None) -> FastAPI:
     # One HTTP client to the employee service for the whole process, closed on shutdown.
     directory = EmployeeDirectory(EMPLOYEES, settings)
     app.state.employee_directory = directory
-    _on_shutdown(app, directory.aclose)
+    # The list's cached pages start a new generation with each process: what changed while no
+    # process watched (a migration, a restore) is not answered from before.
+    pages = asset_pages(settings)
+    app.state.asset_pages = pages
+    _around_lifespan(app, start=pages.invalidate, stop=[directory.aclose, pages.close])
     return app
 
 
-def _on_shutdown(app: FastAPI, close: Callable[[], Awaitable[None]]) -> None:
-    """Run ``close`` when the app stops, after the shared lifespan (which disposes the database)."""
+def _around_lifespan(
+    app: FastAPI, *, start: Callable[[], Awaitable[None]], stop: list[Callable[[], Awaitable[None]]]
+) -> None:
+    """Run ``start`` when the app starts and ``stop`` when it stops, after the shared lifespan
+    (which disposes the database)."""
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
         try:
             async with inner(application) as state:
+                await start()
                 yield state
         finally:
-            await close()
+            for close in stop:
+                await close()
 
     app.router.lifespan_context = lifespan

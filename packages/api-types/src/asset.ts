@@ -177,7 +177,8 @@ export interface paths {
          * @description Filter and page the register.
          *
          *     Sort by ``asset_tag`` (default), ``name``, ``purchase_date``, ``purchase_cost``,
-         *     ``created_at`` or ``id``; prefix ``-`` for descending.
+         *     ``created_at`` or ``id``; prefix ``-`` for descending. A page is answered from the cache
+         *     until the register changes; ``Cache-Control: no-cache`` reads it again.
          */
         get: operations["list_assets_api_v1_assets_get"];
         put?: never;
@@ -2094,6 +2095,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description hit or miss (the page cache) */
+                    "X-Cache"?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

@@ -22,9 +22,6 @@ class DashboardSettings(ServiceSettings):
     # exceed the longest transaction of the other services plus the clock skew between machines.
     rebuild_overlap_seconds: int = Field(default=300, ge=0, le=86400)
 
-    # The summary's key lives under this prefix in Redis (REDIS_URL).
-    cache_namespace: str = "tb-erp:dashboard-service"
-
 
 @lru_cache
 def get_settings() -> DashboardSettings:

@@ -14,9 +14,6 @@ class EmployeeSettings(ServiceSettings):
     service_name: str = "employee-service"
     port: int = 8001
 
-    # Where the cached employees live in Redis (REDIS_URL): ``<namespace>:employee:<id>``.
-    cache_namespace: str = Field(default="tb-erp:employee-service", min_length=1, max_length=200)
-
     # Login rate limit: this many failures for one email within the window → 429.
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -121,6 +121,33 @@ class Cache:
     async def set(self, key: str, value: Any, *, ttl_seconds: int | None = None) -> None:
         """Store one value."""
         await self.set_many({key: value}, ttl_seconds=ttl_seconds)
+
+    async def get_raw(self, keys: Sequence[str]) -> list[bytes | None] | None:
+        """The stored bytes of ``keys`` (None for each absent one), or None when Redis is unset or
+        down; not counted in :attr:`stats` (the caller knows what a hit is)."""
+        redis = self._available()
+        if redis is None:
+            return None
+        try:
+            return cast(list[bytes | None], await redis.mget(list(keys)))
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+
+    async def set_raw(
+        self, key: str, value: bytes, *, ttl: bool = True, only_new: bool = False
+    ) -> bool:
+        """Store ``value`` under ``key`` (with the TTL unless ``ttl`` is False; only if the key is
+        absent when ``only_new``); whether it was stored."""
+        redis = self._available()
+        if redis is None:
+            return False
+        try:
+            stored = await redis.set(key, value, ex=self.ttl_seconds if ttl else None, nx=only_new)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return False
+        return bool(stored)
 
     async def delete(self, keys: Iterable[str]) -> None:
         """Forget ``keys`` (what an event made stale)."""

@@ -52,6 +52,8 @@ class ServiceSettings(BaseSettings):
     redis_url: str | None = Field(default=None, description="redis://host:6379/0")
     broker_url: str | None = Field(default=None, description="amqp://user:pass@host:5672/")
     cache_ttl_seconds: int = Field(default=60, ge=1, le=86400)
+    # The prefix of the service's keys in Redis; "tb-erp:<service_name>" when unset.
+    cache_namespace: str = Field(default="", max_length=200)
     event_max_attempts: int = Field(default=5, ge=1, le=100)
 
     # Request bodies (tb_platform.limits): a JSON body up to MAX_BODY_BYTES, an upload (a route
@@ -87,6 +89,12 @@ class ServiceSettings(BaseSettings):
             if entry["alg"] not in ALLOWED_KEY_ALGORITHMS:
                 raise ValueError(f"JWT_KEYS[{kid!r}]: algorithm {entry['alg']!r} is not allowed")
         return value
+
+    @model_validator(mode="after")
+    def _default_cache_namespace(self) -> ServiceSettings:
+        if not self.cache_namespace:
+            self.cache_namespace = f"tb-erp:{self.service_name}"
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> ServiceSettings:

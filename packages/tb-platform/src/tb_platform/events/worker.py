@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..db import Database
 from ..observability.tracing import setup_tracing
+from ..page_cache import PageCache
 from ..settings import ServiceSettings
 from .consumer import Consumer, Handler
 from .outbox import EventTables
@@ -90,6 +92,9 @@ class WorkerSpec:
     tables: EventTables
     consumers: Mapping[str, Sequence[Handler]] = field(default_factory=dict)
     relay: bool = True
+    # The service's page caches (tb_platform.page_cache), built from its settings: alive while
+    # the worker runs, so that what its handlers write makes them stale as the API's writes do.
+    page_caches: Callable[[Any], Sequence[PageCache]] | None = None
 
 
 def service_transport(settings: ServiceSettings) -> Transport:
@@ -116,10 +121,15 @@ async def run_service_worker(
         for name, handlers in spec.consumers.items()
     ]
     relay = Relay(database, transport, spec.tables) if spec.relay else None
+    pages = spec.page_caches(settings) if spec.page_caches else ()
     log.info(
         "%s worker: relay %s, consumers %s",
         settings.service_name,
         "on" if relay else "off",
         ", ".join(spec.consumers) or "none",
     )
-    await run_worker(database, transport, relay=relay, consumers=consumers, stop=stop)
+    try:
+        await run_worker(database, transport, relay=relay, consumers=consumers, stop=stop)
+    finally:
+        for page_cache in pages:
+            await page_cache.close()

@@ -276,6 +276,8 @@ class ServiceMetrics(Collector):
             labels=["service", "cache", "result"],
         )
         for value in _state_values(self.app):
+            # A PageCache counts its lookups in its own Cache's stats.
+            value = getattr(value, "cache", value)
             if isinstance(value, Cache):
                 family.add_metric([self.service, value.name, "hit"], value.stats.hits)
                 family.add_metric([self.service, value.name, "miss"], value.stats.misses)

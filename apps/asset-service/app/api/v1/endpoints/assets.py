@@ -16,6 +16,7 @@ from tb_platform.query import parse_id_list
 from tb_platform.types import BusinessDate, Id, SearchText
 from tb_platform.uow import UnitOfWork
 
+from ....core.cache import ASSET_PAGE, AssetPagesDep
 from ....core.permissions import ReadAssets, ReadReports, WriteAssets
 from ....models import Asset, AssetStatus
 from ....schemas.asset import (
@@ -115,32 +116,43 @@ async def _one(uow: UnitOfWork, asset: Asset) -> AssetPublic:
     return (await _public(uow, [asset]))[0]
 
 
-@router.get("", response_model=Page[AssetPublic])
+@router.get(
+    "",
+    response_model=Page[AssetPublic],
+    responses={200: {"headers": {"X-Cache": {"description": "hit or miss (the page cache)"}}}},
+)
 @replica_read
 async def list_assets(
-    grant: ReadAssets, uow: UnitOfWorkDep, params: ListParamsDep, filters: AssetFiltersDep
-) -> Page[AssetPublic]:
+    request: Request,
+    response: Response,
+    grant: ReadAssets,
+    uow: UnitOfWorkDep,
+    params: ListParamsDep,
+    filters: AssetFiltersDep,
+    pages: AssetPagesDep,
+) -> Response:
     """Filter and page the register.
 
     Sort by ``asset_tag`` (default), ``name``, ``purchase_date``, ``purchase_cost``,
-    ``created_at`` or ``id``; prefix ``-`` for descending.
+    ``created_at`` or ``id``; prefix ``-`` for descending. A page is answered from the cache
+    until the register changes; ``Cache-Control: no-cache`` reads it again.
     """
     at = uow.clock.today()
-    result = await service.list_assets(
-        uow.session,
-        params=params,
-        filters=dataclasses.replace(filters, only_employee_id=grant.only_employee_id),
-        at=at,
-    )
-    items = _present(result.rows, at=at)
-    return Page(
-        items=items,
-        total=result.total,
-        total_is_estimate=result.total_is_estimate,
-        limit=result.limit,
-        offset=result.offset,
-        next_cursor=result.next_cursor,
-    )
+    filters = dataclasses.replace(filters, only_employee_id=grant.only_employee_id)
+
+    async def read() -> bytes:
+        result = await service.list_assets(uow.session, params=params, filters=filters, at=at)
+        page: Page[AssetPublic] = Page(
+            items=_present(result.rows, at=at),
+            total=result.total,
+            total_is_estimate=result.total_is_estimate,
+            limit=result.limit,
+            offset=result.offset,
+            next_cursor=result.next_cursor,
+        )
+        return ASSET_PAGE.dump_json(page)
+
+    return await pages.respond(request, response, pages.key(at, params, filters), read)
 
 
 @router.post("", response_model=AssetPublic, status_code=status.HTTP_201_CREATED)

@@ -1,0 +1,178 @@
+"""Whole answers of a read (a list page) kept in Redis until a committed write to a table they read.
+
+The first page of a register is read by everyone who opens the screen, thousands of times
+between two changes. A :class:`PageCache` answers those reads with one Redis round trip
+(``MGET <generation> <entry>``) instead of a transaction, the page's SQL and its rows' validation
+and serialisation.
+
+Staleness is ruled out by a *generation*: a random token under one key. An entry is stored with
+the generation its reader saw *before* reading the database, and is served only while that is
+still the generation. Every committed write to a table the cache watches replaces the
+generation, after the commit and before the writer answers: so a client that saw its write
+succeed never reads a page from before it, and a slow reader that read the old rows and stores
+them late stores them under the old generation, where nobody looks. The writes are seen by the
+session events every write of a service goes through (an ORM flush, an INSERT/UPDATE/DELETE
+given to ``Session.execute``), in any process of the service (its API, its worker, its CLI),
+as long as a :class:`PageCache` watching those tables lives in that process. A write of raw SQL
+text, or from outside the service, is not seen: the TTL bounds what it leaves stale, and each
+API process starts a new generation when it starts (a migration or a restore happens before).
+
+``Cache-Control: no-cache`` on a request skips the cached entry (the answer is read, and
+stored). With Redis down or unset every read is a miss and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from fastapi import Request, Response
+from sqlalchemy import Table, event
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from .cache import Cache
+from .db import after_commit
+
+log = logging.getLogger("tb_platform.page_cache")
+
+CACHE_HEADER = "X-Cache"  # "hit" or "miss", for whoever wonders why an answer was fast
+_GENERATION_BYTES = 32  # uuid4().hex
+# The page caches of this process, by the full name of each table they watch.
+_WATCHERS: dict[str, weakref.WeakSet[PageCache]] = {}
+_PENDING = "tb_platform.page_cache.pending"  # the caches a session's transaction made stale
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What :meth:`PageCache.lookup` found: the cached body, if any, and the generation under
+    which a body read now may be stored (None: do not store)."""
+
+    key: str
+    body: bytes | None
+    generation: bytes | None
+
+
+class PageCache:
+    """Answers (JSON bytes) of one kind, e.g. ``assets`` pages, stale once ``tables`` change.
+
+    ``shape`` names the answer's format (e.g. a hash of its JSON schema): entries written by a
+    version of the service with another shape are not read.
+    """
+
+    def __init__(self, cache: Cache, *, name: str, tables: Iterable[Table], shape: str) -> None:
+        self.cache = cache
+        self.name = name
+        self._generation_key = cache.key("pages", name, "generation")
+        self._prefix = cache.key("pages", name, shape)
+        self.tables = tuple(table.fullname for table in tables)
+        for table in self.tables:
+            _WATCHERS.setdefault(table, weakref.WeakSet()).add(self)
+
+    def key(self, *parts: Any) -> str:
+        """The entry's key for a read described by ``parts`` (its date, filters, paging, scope:
+        everything the answer depends on; their ``repr`` must say it all, as dataclasses do)."""
+        digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+        return f"{self._prefix}:{digest}"
+
+    async def lookup(self, key: str, *, fresh: bool = False) -> Lookup:
+        """The cached answer of ``key`` (unless ``fresh`` is asked) and the generation to store
+        a new one under."""
+        stats = self.cache.stats
+        found = await self.cache.get_raw([self._generation_key, key])
+        if found is None:  # Redis unset or down
+            stats.misses += 1
+            return Lookup(key, None, None)
+        generation, entry = found
+        if generation is None:
+            # No generation yet (a new Redis, or it was evicted): start one. Entries from before
+            # carry another token, so none of them can match it.
+            generation = uuid.uuid4().hex.encode()
+            if not await self.cache.set_raw(self._generation_key, generation, only_new=True):
+                generation = None  # another process started it first: store nothing this time
+        elif entry is not None and not fresh and entry[:_GENERATION_BYTES] == generation:
+            stats.hits += 1
+            return Lookup(key, entry[_GENERATION_BYTES:], generation)
+        stats.misses += 1
+        return Lookup(key, None, generation)
+
+    async def store(self, lookup: Lookup, body: bytes) -> None:
+        """Keep ``body`` as the answer of the lookup's key, under the generation it saw."""
+        if lookup.generation is not None:
+            await self.cache.set_raw(lookup.key, lookup.generation + body)
+
+    async def invalidate(self) -> None:
+        """Make every cached answer stale (a new generation)."""
+        if await self.cache.set_raw(self._generation_key, uuid.uuid4().hex.encode(), ttl=False):
+            self.cache.stats.invalidations += 1
+        elif self.cache.enabled:
+            log.warning(
+                "the %s pages could not be made stale (Redis unavailable): other processes may "
+                "answer from them for up to %d s",
+                self.name,
+                self.cache.ttl_seconds,
+            )
+
+    async def respond(
+        self,
+        request: Request,
+        response: Response,
+        key: str,
+        read: Callable[[], Awaitable[bytes]],
+    ) -> Response:
+        """The answer of ``key``: from the cache, else ``read()`` (the JSON body), then cached.
+
+        ``response`` is the endpoint's own (its headers, e.g. the request id, are kept).
+        """
+        fresh = "no-cache" in request.headers.get("cache-control", "").lower()
+        lookup = await self.lookup(key, fresh=fresh)
+        if lookup.body is not None:
+            body, outcome = lookup.body, "hit"
+        else:
+            body, outcome = await read(), "miss"
+            await self.store(lookup, body)
+        answer = Response(body, media_type="application/json")
+        answer.headers.update(response.headers)
+        answer.headers[CACHE_HEADER] = outcome
+        return answer
+
+    async def close(self) -> None:
+        await self.cache.close()
+
+
+def _written(session: Session, tables: Iterable[Any]) -> None:
+    """Note the caches that watch ``tables``: they are made stale once ``session`` commits."""
+    pending: set[PageCache] = session.info.setdefault(_PENDING, set())
+    for table in tables:
+        for pages in list(_WATCHERS.get(getattr(table, "fullname", ""), ())):
+            if pages not in pending:
+                pending.add(pages)
+                # AsyncSession.info is its sync session's info: the hook runs after the
+                # unit of work's commit, before the answer (tb_platform.db.after_commit).
+                after_commit(cast(Any, session), pages.invalidate)
+
+
+def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if changed and _WATCHERS:
+        _written(session, {obj.__table__ for obj in changed if hasattr(obj, "__table__")})
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    if _WATCHERS and (state.is_insert or state.is_update or state.is_delete):
+        _written(state.session, [getattr(state.statement, "table", None)])
+
+
+def _after_commit(session: Session) -> None:
+    # The hooks registered for this transaction have been handed over (run_after_commit pops
+    # them): the next transaction of the session registers its own.
+    session.info.pop(_PENDING, None)
+
+
+event.listen(Session, "after_flush", _after_flush)
+event.listen(Session, "do_orm_execute", _do_orm_execute)
+event.listen(Session, "after_commit", _after_commit)
