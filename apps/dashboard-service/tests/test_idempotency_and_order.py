@@ -4,7 +4,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dashboard_service.models import Invoice
+from dashboard_service.models import Asset, Invoice
 from dashboard_service.services.read_model import table_of
 from tb_platform.events.catalog import (
     AssetCreated,
@@ -138,3 +138,34 @@ async def test_events_at_the_same_instant_apply_in_the_order_they_arrive(
     row = (await connection.execute(select(table).where(table.c.id == 1))).one()
     assert (row.status, row.balance_due, row.as_of) == ("paid", 0, at(2))
     assert month_of(await summary(client, admin), "2026-03", "EUR")["collected"] == "100.00"
+
+
+async def test_a_burst_applied_as_one_batch_leaves_what_one_by_one_leaves(
+    client: httpx.AsyncClient, admin: dict[str, str], feed: Feed, connection: AsyncConnection
+) -> None:
+    """Under a burst the worker applies a read's events in one transaction, the asset events in
+    one statement: an aggregate's events in that batch (in any order of their times) leave the
+    newest, the last of those at one instant, as applying them one by one does."""
+    burst = [event(AssetCreated(**asset(n, cost="100.00")), time=at(1)) for n in range(1, 41)] + [
+        event(AssetUpdated(**asset(3, status="in_stock", cost="300.00")), time=at(3)),
+        event(AssetUpdated(**asset(3, status="retired", cost="310.00")), time=at(3)),
+        event(AssetUpdated(**asset(3, status="in_stock", cost="999.00")), time=at(2)),  # late
+        event(AssetDisposed(**asset(5, status="disposed", book_value="0.00")), time=at(4)),
+        event(EmployeeCreated(**employee(1, department=(10, "Engineering"))), time=at(1)),
+    ]
+    await feed.apply_together(*burst)
+    table = table_of(Asset)
+    rows = {
+        row.id: row
+        for row in await connection.execute(select(table).where(table.c.id.in_([3, 5, 7])))
+    }
+    assert (rows[3].status, rows[3].purchase_cost, rows[3].as_of) == ("retired", 310, at(3))
+    assert rows[5].status == "disposed"
+    assert (rows[7].status, rows[7].purchase_cost) == ("in_stock", 100)
+    figures = await summary(client, admin)
+    assert figures["assets"]["count"] == 40
+    assert figures["headcount"]["total"] == 1
+
+    # The same burst again, one by one: nothing changes.
+    assert await feed.apply(*burst) == [False] * len(burst)
+    assert without_time(await summary(client, admin)) == without_time(figures)

@@ -10,7 +10,7 @@ import pytest
 from conftest import CONSUMER, EventEnv, eventually, running
 from sqlalchemy import select
 
-from tb_platform.events.consumer import Consumer, handles
+from tb_platform.events.consumer import Consumer, handles, handles_many
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.redis_streams import RedisStreamsTransport
 
@@ -70,6 +70,35 @@ async def test_a_bad_event_in_a_batch_leaves_the_good_ones_applied_once_in_order
     letters = await env.rows(select(env.tables.dead_letters))
     assert [row.event_id for row in letters] == [bad]
     assert consumer.stats.applied == 11
+
+
+async def test_a_many_handler_gets_a_batchs_events_at_once_and_a_retry_as_one(
+    env: EventEnv, redis: RedisStreamsTransport
+) -> None:
+    envelopes = await _publish_all(env, redis, 30)
+    calls: list[list[Any]] = []
+    failing = {envelopes[20].id}  # fails once: its batch is rolled back, then applied one by one
+
+    @handles_many("employee.created")
+    async def record_all(uow: Any, events: Any) -> None:
+        calls.append([event.id for event in events])
+        for event in events:
+            if event.id in failing:
+                failing.discard(event.id)
+                raise RuntimeError("a passing failure")
+            await env.record_effect(uow, event)
+
+    consumer = Consumer(
+        CONSUMER, redis, env.database, [record_all], tables=env.tables, retry_base=0.01
+    )
+    async with running(consumer):
+        await eventually(lambda: _applied(env, 30))
+
+    assert await env.effect_ids() == [e.id for e in envelopes]  # each once, in order
+    assert consumer.stats.applied == 30
+    assert any(len(call) > 1 for call in calls), calls  # a batch's events in one call
+    # The failed batch was retried delivery by delivery: lists of one.
+    assert [envelopes[20].id] in calls
 
 
 async def _applied(env: EventEnv, count: int) -> bool:

@@ -10,12 +10,13 @@ unit has committed.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import event as sa_event
 
 from tb_platform.events.catalog import AssetData, EmployeeData, InvoiceData, PaymentRecorded
-from tb_platform.events.consumer import handles
+from tb_platform.events.consumer import handles, handles_many
 from tb_platform.events.envelope import Envelope
 from tb_platform.uow import UnitOfWork
 
@@ -55,13 +56,14 @@ async def employee_changed(uow: UnitOfWork, event: Envelope) -> None:
         await read_model_changed(uow)
 
 
-@handles(*ASSET_EVENTS)
-async def asset_changed(uow: UnitOfWork, event: Envelope) -> None:
-    """Asset figures: status, category, cost and book value (disposed assets leave the totals)."""
-    asset = AssetData.of(event)
-    if await read_model.record_asset(
-        uow.session, asset=asset, as_of=event.time, changed_at=uow.clock.now()
-    ):
+@handles_many(*ASSET_EVENTS)
+async def asset_changed(uow: UnitOfWork, events: Sequence[Envelope]) -> None:
+    """Asset figures: status, category, cost and book value (disposed assets leave the totals).
+
+    The events a batch brings at once (an import is thousands of asset.created) are written
+    together: one statement per table."""
+    assets = [(AssetData.of(event), event.time) for event in events]
+    if await read_model.record_assets(uow.session, assets=assets, changed_at=uow.clock.now()):
         await read_model_changed(uow)
 
 

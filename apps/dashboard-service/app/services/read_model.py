@@ -10,7 +10,7 @@ rows, so the same figures written twice count once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -48,16 +48,35 @@ async def upsert_if_newer(
 
     Returns whether the row was written (False: a newer state was already there).
     """
+    return await upsert_many_if_newer(session, model, [values])
+
+
+async def upsert_many_if_newer(
+    session: AsyncSession, model: type[SQLModel], rows: Sequence[Mapping[str, Any]]
+) -> bool:
+    """:func:`upsert_if_newer` of ``rows`` (all with the same keys) in one statement; whether
+    any row was written.
+
+    Rows of one aggregate are first folded as writing them one by one in order would: the last
+    of the newest wins. (One statement cannot touch a row twice.)
+    """
+    newest: dict[Any, Mapping[str, Any]] = {}
+    for row in rows:
+        kept = newest.get(row["id"])
+        if kept is None or kept["as_of"] <= row["as_of"]:
+            newest[row["id"]] = row
+    if not newest:
+        return False
     table = table_of(model)
-    insert = pg_insert(table).values(**values)
+    insert = pg_insert(table).values(list(newest.values()))
     upsert = insert.on_conflict_do_update(
         index_elements=[table.c.id],
-        set_={name: insert.excluded[name] for name in values if name != "id"},
+        set_={name: insert.excluded[name] for name in rows[0] if name != "id"},
         # Not older (rather than newer): two events of one aggregate written at the same
         # instant arrive in the order they were written, so the later one wins.
         where=table.c.as_of <= insert.excluded.as_of,
     )
-    return (await session.scalar(upsert.returning(table.c.id))) is not None
+    return (await session.scalars(upsert.returning(table.c.id))).first() is not None
 
 
 async def insert_once(
@@ -101,34 +120,42 @@ async def record_employee(
     return changed
 
 
-async def record_asset(
-    session: AsyncSession, *, asset: AssetData, as_of: dt.datetime, changed_at: dt.datetime
+async def record_assets(
+    session: AsyncSession,
+    *,
+    assets: Sequence[tuple[AssetData, dt.datetime]],
+    changed_at: dt.datetime,
 ) -> bool:
-    """The asset's status, category and money figures, and the category's name."""
-    changed = await upsert_if_newer(
+    """Each asset's status, category and money figures (with the time they are from), and its
+    category's name: one statement for the assets and one for the names."""
+    changed = await upsert_many_if_newer(
         session,
         Asset,
+        [
+            {
+                "id": asset.id,
+                "status": asset.status,
+                "category_id": asset.category_id,
+                "currency": asset.currency,
+                "purchase_cost": asset.purchase_cost,
+                "book_value": asset.book_value,
+                "as_of": as_of,
+                "changed_at": changed_at,
+            }
+            for asset, as_of in assets
+        ],
+    )
+    names = [
         {
-            "id": asset.id,
-            "status": asset.status,
-            "category_id": asset.category_id,
-            "currency": asset.currency,
-            "purchase_cost": asset.purchase_cost,
-            "book_value": asset.book_value,
+            "id": asset.category_id,
+            "name": asset.category_name,
             "as_of": as_of,
             "changed_at": changed_at,
-        },
-    )
-    if asset.category_id is not None and asset.category_name is not None:
-        changed |= await record_name(
-            session,
-            AssetCategory,
-            id=asset.category_id,
-            name=asset.category_name,
-            as_of=as_of,
-            changed_at=changed_at,
-        )
-    return changed
+        }
+        for asset, as_of in assets
+        if asset.category_id is not None and asset.category_name is not None
+    ]
+    return await upsert_many_if_newer(session, AssetCategory, names) or changed
 
 
 async def record_invoice(
