@@ -396,8 +396,11 @@ class Consumer:
         inbox = self.tables.inbox
         now = self.clock.now()
         rows = [{"consumer": self.name, "event_id": e.id, "processed_at": now} for e in envelopes]
-        inserted = pg_insert(inbox).values(rows).on_conflict_do_nothing()
-        return set(await session.scalars(inserted.returning(inbox.c.event_id)))
+        # The parameter sets go to one statement, compiled once for every batch (SQLAlchemy
+        # sends them as one multi-row INSERT); a VALUES list built per batch was compiled anew
+        # each time, most of a consumer's time in a burst.
+        claim = pg_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+        return set((await session.execute(claim, rows)).scalars())
 
     async def _run_handlers(
         self,
