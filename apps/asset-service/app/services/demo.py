@@ -15,6 +15,7 @@ from tb_platform.employee_directory import EmployeeDirectory, sync_employees
 from tb_platform.employees import TERMINATED, EmployeeServiceUnavailable
 from tb_platform.uow import Actor, UnitOfWork, unit_of_work
 
+from ..core.cache import asset_pages
 from ..core.config import AssetSettings
 from ..db.events import EMPLOYEES, EVENTS
 from ..models import Asset, AssetStatus, DepreciationMethod, MaintenanceKind
@@ -274,6 +275,7 @@ async def seed_demo(settings: AssetSettings) -> list[str]:
     demo categories and assets that are missing, in one unit of work."""
     database = Database.connect(settings.require_database_url(), pool_size=1, max_overflow=0)
     directory = EmployeeDirectory(EMPLOYEES, settings)
+    pages = asset_pages(settings)  # a running API's cached list pages go stale with these writes
     created = 0
     try:
         try:
@@ -293,6 +295,7 @@ async def seed_demo(settings: AssetSettings) -> list[str]:
                     created += 1
     finally:
         await directory.aclose()
+        await pages.close()
         await database.dispose()
     lines = [f"assets: {len(CATEGORIES)} demo categories, {created} new demo assets"]
     if not holders:
