@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -170,3 +171,25 @@ async def test_a_dead_redis_only_means_every_read_is_a_miss(database: Database) 
         assert dead.cache.stats.misses == 2
     finally:
         await dead.close()
+
+
+async def test_the_generation_does_not_expire_and_a_write_reaches_redis_after_a_hiccup(
+    pages: PageCache,
+) -> None:
+    from redis.asyncio import Redis
+
+    key = await _cached(pages)
+    generation_key = pages.cache.key("pages", "things", "generation")
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        assert await redis.ttl(generation_key) == -1  # entries expire, the generation does not
+        before = await redis.get(generation_key)
+        # This process had a Redis failure a moment ago and leaves Redis alone for a while;
+        # a write must still make the pages stale for every other process.
+        pages.cache._skip_until = time.monotonic() + 60
+        await pages.invalidate()
+        assert await redis.get(generation_key) not in (None, before)
+        pages.cache._skip_until = 0.0
+        assert (await pages.lookup(key)).body is None
+    finally:
+        await redis.aclose()

@@ -135,11 +135,18 @@ class Cache:
             return None
 
     async def set_raw(
-        self, key: str, value: bytes, *, ttl: bool = True, only_new: bool = False
+        self,
+        key: str,
+        value: bytes,
+        *,
+        ttl: bool = True,
+        only_new: bool = False,
+        even_if_failing: bool = False,
     ) -> bool:
         """Store ``value`` under ``key`` (with the TTL unless ``ttl`` is False; only if the key is
-        absent when ``only_new``); whether it was stored."""
-        redis = self._available()
+        absent when ``only_new``); whether it was stored. ``even_if_failing`` tries Redis even
+        within the pause after a failure (a write other processes must see)."""
+        redis = self._redis if even_if_failing else self._available()
         if redis is None:
             return False
         try:

@@ -92,7 +92,10 @@ class PageCache:
             # No generation yet (a new Redis, or it was evicted): start one. Entries from before
             # carry another token, so none of them can match it.
             generation = uuid.uuid4().hex.encode()
-            if not await self.cache.set_raw(self._generation_key, generation, only_new=True):
+            started = await self.cache.set_raw(
+                self._generation_key, generation, ttl=False, only_new=True
+            )
+            if not started:
                 generation = None  # another process started it first: store nothing this time
         elif entry is not None and not fresh and entry[:_GENERATION_BYTES] == generation:
             stats.hits += 1
@@ -106,8 +109,12 @@ class PageCache:
             await self.cache.set_raw(lookup.key, lookup.generation + body)
 
     async def invalidate(self) -> None:
-        """Make every cached answer stale (a new generation)."""
-        if await self.cache.set_raw(self._generation_key, uuid.uuid4().hex.encode(), ttl=False):
+        """Make every cached answer stale (a new generation). Tried even while this process
+        leaves a failing Redis alone: other processes may be reading it fine."""
+        generation = uuid.uuid4().hex.encode()
+        if await self.cache.set_raw(
+            self._generation_key, generation, ttl=False, even_if_failing=True
+        ):
             self.cache.stats.invalidations += 1
         elif self.cache.enabled:
             log.warning(
