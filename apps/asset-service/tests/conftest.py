@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,8 +38,8 @@ from tb_platform.db import Database
 from tb_platform.employee_directory import EmployeeDirectory
 from tb_platform.events.consumer import Consumer
 from tb_platform.events.envelope import Envelope
-from tb_platform.events.transport import Delivery, Transport
 from tb_platform.testing import TokenFactory
+from tb_platform.testing.events import NoBroker
 from tb_platform.testing.plugin import TEST_SECRET
 from tb_platform.uow import FrozenClock
 
@@ -170,27 +170,11 @@ async def employee_service_at(
         await directory.aclose()
 
 
-class _NoBroker(Transport):
-    """For a consumer that is handed its events directly (never subscribes or publishes)."""
-
-    async def publish(self, envelope: Envelope) -> None:
-        raise AssertionError("not used")
-
-    async def declare(self, group: str, types: Iterable[str]) -> None:
-        raise AssertionError("not used")
-
-    def subscribe(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Delivery, None]:
-        raise AssertionError("not used")
-
-    async def close(self) -> None:
-        return None
-
-
 def employee_consumer(database: Database) -> Consumer:
     """The asset service's consumer of employee events, as its worker runs it."""
     return Consumer(
         EMPLOYEE_CONSUMER,
-        _NoBroker(),
+        NoBroker(),
         database,
         WORKER.consumers[EMPLOYEE_CONSUMER],
         tables=WORKER.tables,

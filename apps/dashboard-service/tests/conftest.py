@@ -8,8 +8,7 @@ consumers (``Consumer.apply``: the inbox, then the handlers, in one unit of work
 import datetime as dt
 import os
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -29,8 +28,8 @@ from tb_platform.events.catalog import EventData
 from tb_platform.events.consumer import Consumer
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.redis_streams import RedisStreamsTransport
-from tb_platform.events.transport import Delivery, Transport
 from tb_platform.testing import TokenFactory
+from tb_platform.testing.events import HandedDelivery, NoBroker
 from tb_platform.testing.plugin import TEST_SECRET
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -81,36 +80,6 @@ def tokens_for(tokens: TokenFactory) -> Callable[[str], dict[str, str]]:
     return headers
 
 
-@dataclass
-class _Handed(Delivery):
-    body: bytes
-    type: str
-    more_follow: bool = False
-    acked: bool = False
-
-    async def ack(self) -> None:
-        self.acked = True
-
-    async def nack(self) -> None:
-        raise AssertionError("not expected")
-
-
-class _Handover(Transport):
-    """For a consumer handed its deliveries directly (no broker)."""
-
-    async def publish(self, envelope: Envelope) -> None:
-        raise AssertionError("not used")
-
-    async def declare(self, group: str, types: Iterable[str]) -> None:
-        raise AssertionError("not used")
-
-    def subscribe(self, *args: Any, **kwargs: Any) -> AsyncGenerator[Delivery, None]:
-        raise AssertionError("not used")
-
-    async def close(self) -> None:
-        return None
-
-
 class Feed:
     """Applies envelopes as the worker does: each consumer of the worker that handles the
     type applies it, in its own unit of work, through its inbox."""
@@ -127,14 +96,14 @@ class Feed:
         one batch (one transaction, Consumer.handle_many), as the worker does under a burst."""
         for consumer in self.consumers:
             handed = [
-                _Handed(envelope.to_json(), envelope.type, more_follow=True)
+                HandedDelivery.of(envelope)
                 for envelope in envelopes
                 if envelope.type in consumer.types
             ]
             if handed:
                 batch = Consumer(
                     consumer.name,
-                    _Handover(),
+                    NoBroker(),
                     consumer.database,
                     list(dict.fromkeys(h for hs in consumer.handlers.values() for h in hs)),
                     tables=WORKER.tables,

@@ -1,9 +1,8 @@
 """The cached batch look-up: the second call comes from Redis, a change is seen at once, the
 caller's reach still applies, and without Redis every read still answers."""
 
-import asyncio
 import socket
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest_asyncio
@@ -20,8 +19,8 @@ from employee_service.worker import CACHE_CONSUMER, WORKER
 from tb_platform.cache import Cache
 from tb_platform.events.consumer import Consumer
 from tb_platform.events.envelope import Envelope
-from tb_platform.events.transport import Delivery, Transport
 from tb_platform.testing import TokenFactory, api_client, rolled_back
+from tb_platform.testing.events import NoBroker
 
 from .conftest import Factory
 
@@ -112,25 +111,6 @@ async def test_an_employee_sees_only_themselves_even_when_others_are_cached(
     assert nobody == {}
 
 
-class _NoBroker(Transport):
-    """The consumer below is handed its event directly; it never talks to a broker."""
-
-    async def publish(self, envelope: Envelope) -> None:
-        raise AssertionError("not used")
-
-    async def declare(self, group: str, types: Iterable[str]) -> None:
-        raise AssertionError("not used")
-
-    async def subscribe(  # type: ignore[override]
-        self, group: str, consumer: str, types: Iterable[str], *, stop: asyncio.Event | None = None
-    ) -> AsyncGenerator[Delivery, None]:
-        raise AssertionError("not used")
-        yield  # pragma: no cover
-
-    async def close(self) -> None:
-        return None
-
-
 async def test_the_cache_consumer_drops_an_employee_changed_by_another_process(
     client: httpx.AsyncClient,
     app: FastAPI,
@@ -152,7 +132,7 @@ async def test_the_cache_consumer_drops_an_employee_changed_by_another_process(
     )
     consumer = Consumer(
         CACHE_CONSUMER,
-        _NoBroker(),
+        NoBroker(),
         app.state.database,
         WORKER.consumers[CACHE_CONSUMER],
         tables=EVENTS,
