@@ -173,6 +173,12 @@ class Consumer:
         if not by_type:
             raise ValueError(f"consumer {name!r} has no handlers")
         self.handlers: Mapping[str, Sequence[Handler]] = by_type
+        # The types whose handlers all take a batch at once: their events need no unit each.
+        self._only_batched = frozenset(
+            event_type
+            for event_type, handlers in by_type.items()
+            if all(hasattr(handler, _MANY_ATTRIBUTE) for handler in handlers)
+        )
         self.stats = ConsumerStats()
 
     @property
@@ -248,6 +254,12 @@ class Consumer:
                     if envelope.id not in new:
                         continue
                     new.discard(envelope.id)  # a second copy in the batch is a duplicate
+                    if envelope.type in self._only_batched:
+                        for handler in self.handlers[envelope.type]:
+                            batched.setdefault(getattr(handler, _MANY_ATTRIBUTE), []).append(
+                                envelope
+                            )
+                        continue
                     # Each event its own unit (request id, trace, audit context), all on the
                     # batch's session and transaction; its changes flushed (and audited) under
                     # its own unit.
