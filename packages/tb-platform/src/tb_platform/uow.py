@@ -28,7 +28,7 @@ from .audit import AuditContext, bind_audit
 from .db import Database, SessionDep, after_commit, run_after_commit
 from .errors import Unauthorized
 from .events.catalog import EventData
-from .events.envelope import TRACEPARENT, Envelope
+from .events.envelope import Envelope, valid_traceparent
 from .events.outbox import EventTables
 from .security import Principal, TokenService
 
@@ -231,11 +231,6 @@ async def unit_of_work(
         else:
             await session.commit()
             await run_after_commit(session)
-
-
-def valid_traceparent(value: str | None) -> str | None:
-    """``value`` when it is a well-formed W3C traceparent, else None (a bad one is dropped)."""
-    return value if value and TRACEPARENT.match(value) else None
 
 
 def _request_id(value: str | None) -> str:

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..db import Database, database_unavailable, run_after_commit
 from ..observability.logs import REQUEST_ID
 from ..observability.tracing import event_span, tracing_enabled
-from ..uow import SYSTEM_CLOCK, Actor, Clock, UnitOfWork, unit_of_work, valid_traceparent
+from ..uow import SYSTEM_CLOCK, Actor, Clock, UnitOfWork, unit_of_work
 from .catalog import data_model
 from .envelope import Envelope
 from .outbox import EventTables
@@ -173,12 +173,18 @@ class Consumer:
         if not by_type:
             raise ValueError(f"consumer {name!r} has no handlers")
         self.handlers: Mapping[str, Sequence[Handler]] = by_type
-        # The types whose handlers all take a batch at once: their events need no unit each.
-        self._only_batched = frozenset(
-            event_type
+        # In a batch (_apply_all), each type's handlers split in two: those that take one event,
+        # run in the event's own unit, and the @handles_many ones, called once for the batch.
+        self._one_by_one: Mapping[str, tuple[Handler, ...]] = {
+            event_type: tuple(h for h in handlers if not hasattr(h, _MANY_ATTRIBUTE))
             for event_type, handlers in by_type.items()
-            if all(hasattr(handler, _MANY_ATTRIBUTE) for handler in handlers)
-        )
+        }
+        self._batched: Mapping[str, tuple[ManyHandler, ...]] = {
+            event_type: tuple(
+                getattr(h, _MANY_ATTRIBUTE) for h in handlers if hasattr(h, _MANY_ATTRIBUTE)
+            )
+            for event_type, handlers in by_type.items()
+        }
         self.stats = ConsumerStats()
 
     @property
@@ -254,23 +260,16 @@ class Consumer:
                     if envelope.id not in new:
                         continue
                     new.discard(envelope.id)  # a second copy in the batch is a duplicate
-                    if envelope.type in self._only_batched:
-                        for handler in self.handlers[envelope.type]:
-                            batched.setdefault(getattr(handler, _MANY_ATTRIBUTE), []).append(
-                                envelope
-                            )
-                        continue
-                    # Each event its own unit (request id, trace, audit context), all on the
-                    # batch's session and transaction; its changes flushed (and audited) under
-                    # its own unit.
-                    await self._in_unit(
-                        session,
-                        envelope,
-                        envelope.traceparent,
-                        self._run_handlers,
-                        envelope,
-                        batched,
-                    )
+                    for many in self._batched.get(envelope.type, ()):
+                        batched.setdefault(many, []).append(envelope)
+                    one_by_one = self._one_by_one.get(envelope.type, ())
+                    if one_by_one:
+                        # Each event its own unit (request id, trace, audit context), all on
+                        # the batch's session and transaction; its changes flushed (and
+                        # audited) under its own unit.
+                        await self._in_unit(
+                            session, envelope, envelope.traceparent, self._run, one_by_one, envelope
+                        )
                 for many, events in batched.items():
                     await self._in_unit(session, events[0], None, many, events)
             except BaseException:
@@ -296,7 +295,7 @@ class Consumer:
                 actor=Actor.system(self.name),
                 clock=self.clock,
                 request_id=str(envelope.id),
-                traceparent=valid_traceparent(traceparent),
+                traceparent=traceparent,  # an Envelope's is valid or None
                 outbox=self.tables,
             )
             await step(uow, *arguments)
@@ -414,20 +413,13 @@ class Consumer:
         claim = pg_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
         return set((await session.execute(claim, rows)).scalars())
 
-    async def _run_handlers(
-        self,
-        uow: UnitOfWork,
-        envelope: Envelope,
-        batched: dict[ManyHandler, list[Envelope]] | None = None,
-    ) -> None:
-        """The handlers of ``envelope``, in order; with ``batched``, a :func:`handles_many`
-        handler's event is put there instead, for the batch's one call."""
-        for handler in self.handlers.get(envelope.type, ()):
-            many: ManyHandler | None = getattr(handler, _MANY_ATTRIBUTE, None)
-            if many is not None and batched is not None:
-                batched.setdefault(many, []).append(envelope)
-            else:
-                await handler(uow, envelope)
+    async def _run_handlers(self, uow: UnitOfWork, envelope: Envelope) -> None:
+        await self._run(uow, self.handlers.get(envelope.type, ()), envelope)
+
+    @staticmethod
+    async def _run(uow: UnitOfWork, handlers: Sequence[Handler], envelope: Envelope) -> None:
+        for handler in handlers:
+            await handler(uow, envelope)
 
     async def replay_dead_letter(self, dead_letter_id: int) -> bool:
         """Run a dead-lettered event through this consumer's handlers again.

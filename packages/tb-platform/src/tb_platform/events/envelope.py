@@ -20,6 +20,12 @@ from .catalog import EventData, data_model
 TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 """A W3C ``traceparent`` header value: version-traceid-spanid-flags."""
 
+
+def valid_traceparent(value: str | None) -> str | None:
+    """``value`` when it is a well-formed W3C traceparent, else None (a bad one is dropped)."""
+    return value if value and TRACEPARENT.match(value) else None
+
+
 EventType = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=100)
 ]
@@ -62,7 +68,7 @@ class Envelope(BaseModel):
     @classmethod
     def _valid_traceparent(cls, value: str | None) -> str | None:
         # A malformed trace header from a client is dropped rather than carried along.
-        return value if value is None or TRACEPARENT.match(value) else None
+        return valid_traceparent(value)
 
     @classmethod
     def create(
