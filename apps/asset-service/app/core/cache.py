@@ -30,13 +30,9 @@ _SHAPE = hashlib.blake2b(
 
 
 def asset_pages(settings: AssetSettings) -> PageCache:
-    cached = settings.redis_url if not settings.database_replica_url else None
     return PageCache(
-        Cache(
-            cached,
-            namespace=settings.cache_namespace,
-            ttl_seconds=settings.cache_ttl_seconds,
-            name="asset_pages",
+        Cache.from_settings(
+            settings, name="asset_pages", enabled=not settings.database_replica_url
         ),
         name="assets",
         tables=[Asset.__table__, DepreciationSchedule.__table__],  # type: ignore[attr-defined]

@@ -16,12 +16,7 @@ _cache: Cache | None = None
 
 def cache_for(settings: DashboardSettings) -> Cache:
     """A cache on ``settings``' Redis, under its namespace, with its TTL."""
-    return Cache(
-        settings.redis_url,
-        namespace=settings.cache_namespace,
-        ttl_seconds=settings.cache_ttl_seconds,
-        name="summary",
-    )
+    return Cache.from_settings(settings, name="summary")
 
 
 def use_cache(cache: Cache) -> None:

@@ -10,12 +10,7 @@ from .config import EmployeeSettings
 
 
 def employee_cache(settings: EmployeeSettings) -> Cache:
-    return Cache(
-        settings.redis_url,
-        namespace=settings.cache_namespace,
-        ttl_seconds=settings.cache_ttl_seconds,
-        name="employees",
-    )
+    return Cache.from_settings(settings, name="employees")
 
 
 async def _cache(request: Request) -> Cache:

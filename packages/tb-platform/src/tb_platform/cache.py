@@ -15,10 +15,13 @@ import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from .settings import ServiceSettings
 
 log = logging.getLogger("tb_platform.cache")
 
@@ -62,6 +65,17 @@ class Cache:
         )
         self._skip_until = 0.0
 
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings, *, name: str, enabled: bool = True) -> Cache:
+        """A cache on the settings' Redis (``REDIS_URL``), under their ``CACHE_NAMESPACE``, with
+        their ``CACHE_TTL_SECONDS``; one that caches nothing when not ``enabled``."""
+        return cls(
+            settings.redis_url if enabled else None,
+            namespace=settings.cache_namespace,
+            ttl_seconds=settings.cache_ttl_seconds,
+            name=name,
+        )
+
     @property
     def enabled(self) -> bool:
         """Whether a Redis URL was configured (it may still be down)."""
@@ -85,14 +99,8 @@ class Cache:
         """The cached values of ``keys`` that are present (hits and misses are counted)."""
         if not keys:
             return {}
-        redis = self._available()
-        if redis is None:
-            self.stats.misses += len(keys)
-            return {}
-        try:
-            raw = await redis.mget(list(keys))
-        except (RedisError, OSError) as exc:
-            self._failed(exc)
+        raw = await self.get_raw(keys)
+        if raw is None:
             self.stats.misses += len(keys)
             return {}
         found = {key: json.loads(value) for key, value in zip(keys, raw, strict=True) if value}
