@@ -10,11 +10,6 @@ from types import TracebackType
 import psutil
 
 
-def tree_rss(pid: int) -> int:
-    """Bytes resident in ``pid`` and its descendants (uvicorn's worker processes)."""
-    return trees_rss([pid], _children())[pid]
-
-
 def _children() -> dict[int, list[int]]:
     """Every process's children, from one pass over the process table."""
     children: dict[int, list[int]] = {}
@@ -24,7 +19,8 @@ def _children() -> dict[int, list[int]]:
 
 
 def trees_rss(pids: list[int], children: Mapping[int, list[int]]) -> dict[int, int]:
-    """The resident bytes of each of ``pids`` with its descendants."""
+    """The resident bytes of each of ``pids`` with its descendants (uvicorn's worker
+    processes)."""
     totals: dict[int, int] = {}
     for root in pids:
         total, todo = 0, [root]

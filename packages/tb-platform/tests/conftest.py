@@ -91,11 +91,24 @@ class EventEnv:
             )
         )
 
-    def consumer(self, transport: Transport, name: str = CONSUMER, **options: Any) -> Consumer:
+    def consumer(
+        self,
+        transport: Transport,
+        name: str = CONSUMER,
+        handlers: Sequence[Handler] | None = None,
+        **options: Any,
+    ) -> Consumer:
+        """A consumer of this schema's events with fast retries; by default its one handler is
+        :meth:`handler`'s."""
         options.setdefault("retry_base", 0.01)
         options.setdefault("retry_cap", 0.05)
         return Consumer(
-            name, transport, self.database, [self.handler()], tables=self.tables, **options
+            name,
+            transport,
+            self.database,
+            handlers or [self.handler()],
+            tables=self.tables,
+            **options,
         )
 
     def relay(self, transport: Transport, **options: Any) -> Relay:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CONSUMER, EventEnv, eventually, running
+from conftest import EventEnv, eventually, running
 from sqlalchemy import select
 
-from tb_platform.events.consumer import Consumer, handles, handles_many
+from tb_platform.events.consumer import handles, handles_many
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.redis_streams import RedisStreamsTransport
 
@@ -52,16 +52,7 @@ async def test_a_bad_event_in_a_batch_leaves_the_good_ones_applied_once_in_order
             raise RuntimeError("this one cannot be applied")
         await env.record_effect(uow, event)
 
-    consumer = Consumer(
-        CONSUMER,
-        redis,
-        env.database,
-        [picky],
-        tables=env.tables,
-        max_attempts=2,
-        retry_base=0.01,
-        retry_cap=0.02,
-    )
+    consumer = env.consumer(redis, handlers=[picky], max_attempts=2, retry_cap=0.02)
     async with running(consumer):
         await eventually(lambda: _dead_lettered(env, 1))
         await eventually(lambda: _applied(env, 11))
@@ -88,9 +79,7 @@ async def test_a_many_handler_gets_a_batchs_events_at_once_and_a_retry_as_one(
                 raise RuntimeError("a passing failure")
             await env.record_effect(uow, event)
 
-    consumer = Consumer(
-        CONSUMER, redis, env.database, [record_all], tables=env.tables, retry_base=0.01
-    )
+    consumer = env.consumer(redis, handlers=[record_all])
     async with running(consumer):
         await eventually(lambda: _applied(env, 30))
 

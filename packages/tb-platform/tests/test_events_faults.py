@@ -21,7 +21,7 @@ from conftest import (
 from redis.asyncio import Redis
 from sqlalchemy import select, text
 
-from tb_platform.events.consumer import Consumer, handles
+from tb_platform.events.consumer import handles
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.rabbitmq import RabbitMqTransport
 from tb_platform.events.redis_streams import RedisStreamsTransport
@@ -259,16 +259,7 @@ async def test_a_database_outage_does_not_use_up_an_events_attempts(
             await uow.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
         await env.record_effect(uow, event)
 
-    consumer = Consumer(
-        CONSUMER,
-        redis,
-        env.database,
-        [record_after_outage],
-        tables=env.tables,
-        max_attempts=2,
-        retry_base=0.01,
-        retry_cap=0.05,
-    )
+    consumer = env.consumer(redis, handlers=[record_after_outage], max_attempts=2)
     async with running(consumer):
         envelope = await env.hire(1)
         await redis.publish(envelope)
