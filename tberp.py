@@ -17,6 +17,7 @@ workspace with ``uv sync``, then the npm workspace with ``npm ci``).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -46,12 +47,26 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
-def run(argv: list[str], env: dict[str, str]) -> int:
-    """Run ``argv`` in the repository; its exit code. Ctrl-C goes to it, and we wait for it."""
-    process = subprocess.Popen(argv, cwd=ROOT, env=env)  # noqa: S603 (our own commands)
+def run(argv: list[str], env: dict[str, str], output: list[str] | None = None) -> int:
+    """Run ``argv`` in the repository; its exit code. Ctrl-C goes to it, and we wait for it.
+
+    With ``output``, what it prints is passed on line by line and kept there as well.
+    """
+    process = subprocess.Popen(  # noqa: S603 (our own commands)
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdout=None if output is None else subprocess.PIPE,
+        stderr=None if output is None else subprocess.STDOUT,
+    )
     forward = lambda signum, _frame: process.send_signal(signum)  # noqa: E731
     previous = signal.signal(signal.SIGTERM, forward)
     try:
+        if process.stdout is not None and output is not None:
+            for raw in process.stdout:
+                sys.stdout.buffer.write(raw)
+                sys.stdout.buffer.flush()
+                output.append(raw.decode("utf-8", errors="replace"))
         while True:
             try:
                 return process.wait()
@@ -107,6 +122,35 @@ def install_node(env: dict[str, str]) -> None:
         check([npm, "ci", "--no-audit", "--no-fund"], env, "npm ci")
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+SUMMARY_START = re.compile(r"^=+ short test summary info =+$")
+SECTION = re.compile(r"^=+ .* =+$")
+FAILURE_LINE = re.compile(
+    r"^\s*(FAIL\b|\u00d7|\u276f .*:\d+:\d+|ERROR\b|\S+#\S+: +ERROR\b|Failed: )"
+)
+
+
+def failure_recap(output: list[str]) -> list[str]:
+    """The lines of a test run's output that say what failed: pytest's short test summaries,
+    Vitest's failed files and tests, Turborepo's failed tasks.
+
+    Grouped output prints a suite when it ends, so one that failed early sits far above the
+    last lines a CI page shows; these lines are printed again at the bottom.
+    """
+    recap: list[str] = []
+    in_summary = False
+    for line in (ANSI.sub("", raw).rstrip() for raw in output):
+        if SUMMARY_START.match(line):
+            in_summary = True
+        elif in_summary and SECTION.match(line):
+            in_summary = False
+            recap.append(line)
+            continue
+        if in_summary or FAILURE_LINE.match(line):
+            recap.append(line)
+    return recap
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 (this file is what runs on an old Python)
         fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
@@ -130,6 +174,7 @@ def main(argv: list[str]) -> int:
     say("running every check and every test (turbo run lint test)")
     # No log prefix: each runner's own summary line (pytest's "N passed") stays whole on its line;
     # grouped order keeps each task's output together.
+    output: list[str] = []
     code = run(
         [
             str(turbo),
@@ -145,7 +190,12 @@ def main(argv: list[str]) -> int:
             *extra,
         ],
         env,
+        output,
     )
+    if code != 0:
+        say("what failed (repeated from above):")
+        for line in failure_recap(output):
+            print(f"  | {line}", flush=True)
     say("all checks and tests passed" if code == 0 else f"FAILED (turbo exit code {code})")
     return code
 
