@@ -149,7 +149,7 @@ class Consumer:
         retry_cap: float = 5.0,
         instance: str | None = None,
         clock: Clock | None = None,
-        batch_size: int = 100,
+        batch_size: int = 500,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
