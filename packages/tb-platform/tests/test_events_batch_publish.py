@@ -3,6 +3,8 @@ batch the broker takes only in part leaves the rest, in order, for the next pass
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,22 +12,26 @@ import pytest
 from conftest import REDIS_URL, EventEnv
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from tb_platform.events.envelope import Envelope
 from tb_platform.events.redis_streams import RedisStreamsTransport
-from tb_platform.events.transport import Transport
+from tb_platform.events.transport import Outgoing, Transport
 
 pytestmark = pytest.mark.asyncio
 
 
-async def _stream_ids(transport: RedisStreamsTransport) -> list[str]:
+async def _stream_entries(transport: RedisStreamsTransport) -> list[dict[bytes, bytes]]:
     client = Redis.from_url(REDIS_URL)
     try:
         entries = await client.xrange(transport.stream)
     finally:
         await client.aclose()
-    return [fields[b"id"].decode() for _, fields in entries]
+    return [fields for _, fields in entries]
+
+
+async def _stream_ids(transport: RedisStreamsTransport) -> list[str]:
+    return [fields[b"id"].decode() for fields in await _stream_entries(transport)]
 
 
 async def test_a_batch_goes_to_the_stream_whole_and_in_order(
@@ -33,7 +39,7 @@ async def test_a_batch_goes_to_the_stream_whole_and_in_order(
 ) -> None:
     envelopes = [await env.hire(n) for n in range(1, 8)]
 
-    assert await redis.publish_many(envelopes) == (7, None)
+    assert await redis.publish_many([Outgoing.of(e) for e in envelopes]) == (7, None)
 
     assert await _stream_ids(redis) == [str(e.id) for e in envelopes]
 
@@ -45,7 +51,7 @@ async def test_a_batch_the_broker_refuses_is_reported_not_raised(
     client = Redis.from_url(REDIS_URL)
     try:
         await client.set(redis.stream, "not a stream")  # every XADD answers WRONGTYPE
-        sent, error = await redis.publish_many([envelope, envelope])
+        sent, error = await redis.publish_many([Outgoing.of(envelope)] * 2)
     finally:
         await client.delete(redis.stream)
         await client.aclose()
@@ -95,3 +101,32 @@ async def test_a_batch_taken_in_part_publishes_the_rest_later_in_order(
     broker.refusing = False
     assert await relay.publish_pending() == 3
     assert await _stream_ids(redis) == [str(e.id) for e in envelopes]
+
+
+async def test_the_relay_sends_each_stored_document_as_it_is_without_parsing_it(
+    env: EventEnv, redis: RedisStreamsTransport
+) -> None:
+    # A row that is no envelope (only raw SQL could write one) goes out in its place, rather
+    # than stopping the outbox: the consumers dead-letter what they cannot read.
+    first = await env.hire(1)
+    stray = uuid.uuid4()
+    async with env.database.sessionmaker() as session, session.begin():
+        await session.execute(
+            insert(env.tables.outbox).values(
+                event_id=stray, type="employee.created", subject="7", payload={"not": "an envelope"}
+            )
+        )
+    last = await env.hire(2)
+
+    assert await env.relay(redis).publish_pending() == 3
+
+    entries = await _stream_entries(redis)
+    assert [fields[b"id"].decode() for fields in entries] == [
+        str(first.id),
+        str(stray),
+        str(last.id),
+    ]
+    assert {fields[b"type"] for fields in entries} == {b"employee.created"}
+    assert Envelope.from_json(entries[0][b"envelope"]) == first
+    assert json.loads(entries[1][b"envelope"]) == {"not": "an envelope"}
+    assert Envelope.from_json(entries[2][b"envelope"]) == last

@@ -25,7 +25,7 @@ from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .envelope import Envelope
-from .transport import EXCHANGE, Delivery, Transport, backoff_delay, sleep_unless
+from .transport import EXCHANGE, Delivery, Outgoing, Transport, backoff_delay, sleep_unless
 
 log = logging.getLogger("tb_platform.events.redis")
 
@@ -99,24 +99,26 @@ class RedisStreamsTransport(Transport):
 
     async def publish(self, envelope: Envelope) -> None:
         """XADD the envelope; Redis's reply is the confirmation."""
-        await self.redis.xadd(self.stream, _fields(envelope), maxlen=self.maxlen, approximate=True)
+        await self.redis.xadd(
+            self.stream, _fields(Outgoing.of(envelope)), maxlen=self.maxlen, approximate=True
+        )
 
-    async def publish_many(self, envelopes: Sequence[Envelope]) -> tuple[int, Exception | None]:
-        """One XADD per envelope, pipelined: one round trip for the batch (the relay's pass of
+    async def publish_many(self, events: Sequence[Outgoing]) -> tuple[int, Exception | None]:
+        """One XADD per event, pipelined: one round trip for the batch (the relay's pass of
         hundreds), in order. Each reply confirms its entry; the count stops at the first error."""
-        if not envelopes:
+        if not events:
             return 0, None
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for envelope in envelopes:
-                    pipe.xadd(self.stream, _fields(envelope), maxlen=self.maxlen, approximate=True)
+                for event in events:
+                    pipe.xadd(self.stream, _fields(event), maxlen=self.maxlen, approximate=True)
                 replies = await pipe.execute(raise_on_error=False)
         except Exception as exc:  # no reply at all (connection lost): none is known sent
             return 0, exc
         for index, reply in enumerate(replies):
             if isinstance(reply, Exception):
                 return index, reply
-        return len(envelopes), None
+        return len(events), None
 
     async def ensure_group(self, group: str) -> None:
         """Create ``group`` (and the stream) if missing, reading from the start of the stream.
@@ -269,5 +271,5 @@ def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes] | None]]:
     return [(mid, f) for mid, f in reply[0][1]]
 
 
-def _fields(envelope: Envelope) -> dict[Any, Any]:
-    return {"type": envelope.type, "id": str(envelope.id), "envelope": envelope.to_json()}
+def _fields(event: Outgoing) -> dict[Any, Any]:
+    return {"type": event.type, "id": event.id, "envelope": event.body}

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Interval, Row, func, literal, select, update
+from sqlalchemy import DateTime, Interval, Row, Text, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..db import Database
@@ -28,7 +28,7 @@ from ..observability.tracing import event_span, tracing_enabled
 from ..query import any_of
 from .envelope import Envelope
 from .outbox import EventTables
-from .transport import Transport, backoff_delay, sleep_unless
+from .transport import Outgoing, Transport, backoff_delay, sleep_unless
 
 log = logging.getLogger("tb_platform.events.relay")
 
@@ -121,7 +121,11 @@ class Relay:
                 await session.execute(
                     select(
                         outbox.c.id,
-                        outbox.c.payload,
+                        outbox.c.event_id,
+                        outbox.c.type,
+                        # The envelope's JSON as PostgreSQL writes the stored document: sent
+                        # as it is, not decoded, checked and encoded again.
+                        cast(outbox.c.payload, Text).label("body"),
                         outbox.c.attempts,
                         (outbox.c.next_attempt_at <= _now()).label("due"),
                     )
@@ -131,40 +135,37 @@ class Relay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            # The due rows up to the first that is not, or that is no envelope.
-            sendable: list[tuple[Row[Any], Envelope]] = []
-            unreadable: tuple[Row[Any], Exception] | None = None
+            # The due rows up to the first that is not.
+            sendable: list[Row[Any]] = []
             for row in rows:
                 if not row.due:
                     break
-                try:
-                    sendable.append((row, Envelope.model_validate(row.payload)))
-                except Exception as exc:
-                    unreadable = (row, exc)
-                    break
-            sent, error = await self._send([envelope for _, envelope in sendable])
-            published = [row.id for row, _ in sendable[:sent]]
+                sendable.append(row)
+            sent, error = await self._send(
+                [Outgoing(str(row.event_id), row.type, row.body.encode()) for row in sendable]
+            )
+            published = [row.id for row in sendable[:sent]]
             if error is not None:
-                await self._record_failure(session, sendable[sent][0], error)
-            elif unreadable is not None:
-                await self._record_failure(session, *unreadable)
+                await self._record_failure(session, sendable[sent], error)
             if published:
                 await self._mark_published(session, published)
         return len(published)
 
-    async def _send(self, envelopes: list[Envelope]) -> tuple[int, Exception | None]:
-        """Publish ``envelopes`` in order: how many went out from the first, and why the next
-        did not. With tracing on, each in its own producer span (one round trip each); else as
-        one batch (for Redis, a pipeline: one round trip per pass instead of one per event)."""
+    async def _send(self, events: list[Outgoing]) -> tuple[int, Exception | None]:
+        """Publish ``events`` in order: how many went out from the first, and why the next did
+        not. With tracing on, each in its own producer span (one round trip each, and each
+        envelope read for its trace context); else as one batch (for Redis, a pipeline: one
+        round trip per pass instead of one per event)."""
         if not tracing_enabled():
             try:
                 return await asyncio.wait_for(
-                    self.transport.publish_many(envelopes), timeout=self.publish_timeout
+                    self.transport.publish_many(events), timeout=self.publish_timeout
                 )
             except Exception as exc:  # the batch timed out: none is known sent
                 return 0, exc
-        for index, envelope in enumerate(envelopes):
+        for index, event in enumerate(events):
             try:
+                envelope = Envelope.from_json(event.body)
                 with event_span(
                     f"send {envelope.type}",
                     traceparent=envelope.traceparent,
@@ -180,7 +181,7 @@ class Relay:
                     )
             except Exception as exc:
                 return index, exc
-        return len(envelopes), None
+        return len(events), None
 
     async def _mark_published(self, session: AsyncSession, ids: Sequence[int]) -> None:
         outbox = self.tables.outbox

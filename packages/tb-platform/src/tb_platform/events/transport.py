@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import asyncio
 from collections.abc import AsyncGenerator, Iterable, Sequence
+from dataclasses import dataclass
 
 from .envelope import Envelope
 
@@ -32,6 +33,25 @@ async def sleep_unless(stop: asyncio.Event | None, seconds: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """An event as the relay hands it to a broker: the envelope's JSON as the outbox holds it,
+    with the id and type the broker labels and routes it by, from the outbox's own columns.
+
+    The relay sends it without parsing it: each envelope was checked when it was written (in
+    the producer's transaction), and the consumers check what they receive (a malformed one is
+    dead-lettered there).
+    """
+
+    id: str
+    type: str
+    body: bytes
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> Outgoing:
+        return cls(id=str(envelope.id), type=envelope.type, body=envelope.to_json())
 
 
 class Delivery(abc.ABC):
@@ -65,19 +85,19 @@ class Transport(abc.ABC):
         for delivery in deliveries:
             await delivery.ack()
 
-    async def publish_many(self, envelopes: Sequence[Envelope]) -> tuple[int, Exception | None]:
-        """Send ``envelopes`` in order: how many, from the first, the broker confirmed, and why
+    async def publish_many(self, events: Sequence[Outgoing]) -> tuple[int, Exception | None]:
+        """Send ``events`` in order: how many, from the first, the broker confirmed, and why
         the next one was not (None when all were). Never raises for a broker's refusal.
 
-        One :meth:`publish` after another here; a transport that can send a batch at once
-        (Redis: one pipelined round trip) does so.
+        One :meth:`publish` after another here; the Redis and RabbitMQ transports send the
+        bodies as they are (Redis: the batch in one pipelined round trip).
         """
-        for index, envelope in enumerate(envelopes):
+        for index, event in enumerate(events):
             try:
-                await self.publish(envelope)
+                await self.publish(Envelope.from_json(event.body))
             except Exception as exc:
                 return index, exc
-        return len(envelopes), None
+        return len(events), None
 
     @abc.abstractmethod
     async def declare(self, group: str, types: Iterable[str]) -> None:
