@@ -59,15 +59,28 @@ class RedisStreamsTransport(Transport):
     """Events on the Redis stream ``stream`` (``tb-erp.events``), consumed through groups.
 
     ``claim_idle_ms``: a message delivered to a consumer that then died is claimed by another
-    after being unacknowledged for that long. ``maxlen`` bounds the stream (approximately).
+    after being unacknowledged for that long.
+
+    Trimming never drops what a group has still to read: at most every ``trim_every`` seconds
+    the publisher drops the entries every consumer group has read and acknowledged that are
+    older than ``keep_seconds`` (``XTRIM MINID``: stream ids are times), so a group created a
+    little later (a worker's first start) still reads from the beginning. ``maxlen`` is only a
+    safety bound (approximate): a group nobody reads any more holds the stream up to it, and
+    a warning names the group once the stream is past half of it.
     """
+
+    # One pipelined round trip per relay pass: 5,000 XADDs (a few MB) take tens of milliseconds,
+    # and fewer passes mean fewer walks of the outbox's unpublished-rows index (see Relay).
+    relay_batch = 5_000
 
     def __init__(
         self,
         url: str,
         *,
         stream: str = EXCHANGE,
-        maxlen: int = 100_000,
+        maxlen: int = 500_000,
+        keep_seconds: float = 3600.0,
+        trim_every: float = 1.0,
         # Entries per read: a consumer applies one read's in one transaction (up to its own
         # batch_size), and a group reading past other services' events acks them per read.
         # During a burst each read is a transaction and a few round trips to PostgreSQL and
@@ -82,6 +95,9 @@ class RedisStreamsTransport(Transport):
     ) -> None:
         self.stream = stream
         self.maxlen = maxlen
+        self.keep_seconds = keep_seconds
+        self.trim_every = trim_every
+        self._next_trim = 0.0
         self.batch_size = batch_size
         self.block_ms = block_ms
         self.claim_idle_ms = claim_idle_ms
@@ -102,6 +118,7 @@ class RedisStreamsTransport(Transport):
         await self.redis.xadd(
             self.stream, _fields(Outgoing.of(envelope)), maxlen=self.maxlen, approximate=True
         )
+        await self._trim_if_due()
 
     async def publish_many(self, events: Sequence[Outgoing]) -> tuple[int, Exception | None]:
         """One XADD per event, pipelined: one round trip for the batch (the relay's pass of
@@ -118,7 +135,51 @@ class RedisStreamsTransport(Transport):
         for index, reply in enumerate(replies):
             if isinstance(reply, Exception):
                 return index, reply
+        await self._trim_if_due()
         return len(events), None
+
+    async def _trim_if_due(self) -> None:
+        now = time.monotonic()
+        if now < self._next_trim:
+            return
+        self._next_trim = now + self.trim_every
+        try:
+            await self.trim()
+        except RedisError as exc:  # the events are out; trimming waits for the next time
+            log.warning("could not trim %s: %s", self.stream, exc)
+
+    async def trim(self) -> int:
+        """Drop the entries that every consumer group is done with (read and acknowledged) and
+        that are older than ``keep_seconds``; how many went. Without any group, nothing goes."""
+        groups = await self.redis.xinfo_groups(self.stream)
+        if not groups:
+            return 0
+        oldest_kept = (int((time.time() - self.keep_seconds) * 1000), 0)
+        needed: list[tuple[tuple[int, int], str]] = []
+        for group in groups:
+            name = _text(group["name"])
+            if group["pending"]:
+                first = _stream_id(
+                    (await self.redis.xpending(self.stream, name))["min"]  # the oldest unacked
+                )
+            else:
+                ms, seq = _stream_id(group["last-delivered-id"])
+                first = (ms, seq + 1)  # the first it has not read
+            needed.append((first, name))
+        (ms, seq), slowest = min(needed)
+        if (ms, seq) > oldest_kept:
+            ms, seq = oldest_kept
+        length = int(await self.redis.xlen(self.stream))
+        if length > self.maxlen // 2:
+            log.warning(
+                "stream %s holds %s entries (the bound is %s, past which the oldest are "
+                "dropped): consumer group %s is the furthest behind",
+                self.stream,
+                length,
+                self.maxlen,
+                slowest,
+            )
+        return int(await self.redis.xtrim(self.stream, minid=f"{ms}-{seq}", approximate=True))
 
     async def ensure_group(self, group: str) -> None:
         """Create ``group`` (and the stream) if missing, reading from the start of the stream.
@@ -273,3 +334,12 @@ def _entries(reply: Any) -> list[tuple[bytes, dict[bytes, bytes] | None]]:
 
 def _fields(event: Outgoing) -> dict[Any, Any]:
     return {"type": event.type, "id": event.id, "envelope": event.body}
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _stream_id(value: bytes | str) -> tuple[int, int]:
+    ms, _, seq = _text(value).partition("-")
+    return int(ms), int(seq or 0)

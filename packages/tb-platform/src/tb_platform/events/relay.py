@@ -46,10 +46,13 @@ class Relay:
     It wakes on the outbox's NOTIFY (a commit that wrote events) and otherwise every
     ``poll_interval`` seconds, so a committed event is on the broker within milliseconds.
 
-    ``batch_size`` rows are taken per pass. Each pass's SELECT walks the unpublished-rows index
-    from its start, past the entries of rows already published but not yet vacuumed (and while a
-    long transaction such as a CSV import is open, nothing can be cleaned up): with 50 per pass,
-    the 100 000 events of the benchmark's import cost PostgreSQL 12.6 s of such walks.
+    ``batch_size`` rows are taken per pass (by default the transport's ``relay_batch``). Each
+    pass's SELECT walks the unpublished-rows index from its start, past the entries of rows
+    already published but not yet vacuumed (and while a long transaction such as a CSV import is
+    open, nothing can be cleaned up), so a burst costs passes x published rows: with 50 per pass
+    the 100 000 events of the benchmark's import cost PostgreSQL 12.6 s of such walks, and with
+    500 that walk was still PostgreSQL's largest cost during the import (sampled
+    ``pg_stat_activity``: the relay's SELECT active twice as often as the import's INSERT).
     """
 
     def __init__(
@@ -58,7 +61,7 @@ class Relay:
         transport: Transport,
         tables: EventTables,
         *,
-        batch_size: int = 500,
+        batch_size: int | None = None,
         poll_interval: float = 0.2,
         retry_base: float = 0.1,
         retry_cap: float = 5.0,
@@ -68,7 +71,7 @@ class Relay:
         self.database = database
         self.transport = transport
         self.tables = tables
-        self.batch_size = batch_size
+        self.batch_size = batch_size or transport.relay_batch
         self.poll_interval = poll_interval
         self.retry_base = retry_base
         self.retry_cap = retry_cap

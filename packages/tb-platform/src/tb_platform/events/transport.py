@@ -75,6 +75,10 @@ class Delivery(abc.ABC):
 class Transport(abc.ABC):
     """Publish envelopes; consume them in named groups, each group getting every event once."""
 
+    # Outbox rows a relay pass takes (Relay's default batch_size): what one publish_many call
+    # sends well within the relay's publish timeout.
+    relay_batch: int = 500
+
     @abc.abstractmethod
     async def publish(self, envelope: Envelope) -> None:
         """Send ``envelope``; returns only once the broker has confirmed it (raises otherwise)."""

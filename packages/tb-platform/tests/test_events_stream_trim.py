@@ -1,0 +1,107 @@
+"""The Redis stream is trimmed by what the consumer groups are done with, never by a length that
+would drop what a slow group has still to read (the old MAXLEN 100 000: an import of 100 k assets
+while one worker was down lost that worker's events)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from conftest import redis_transport
+from redis.asyncio import Redis
+
+from tb_platform.events.redis_streams import RedisStreamsTransport
+from tb_platform.events.transport import Outgoing
+
+pytestmark = pytest.mark.asyncio
+
+EVENTS = 1000  # several of Redis's stream nodes (100 entries each): trimming is by whole nodes
+
+
+async def _publish(transport: RedisStreamsTransport, count: int) -> list[bytes]:
+    events = [Outgoing(str(uuid.uuid4()), "employee.created", b"{}") for _ in range(count)]
+    assert await transport.publish_many(events) == (count, None)
+    return [entry_id for entry_id, _ in await transport.redis.xrange(transport.stream)]
+
+
+async def _read(transport: RedisStreamsTransport, group: str, count: int, *, ack: int) -> None:
+    """Group ``group`` reads ``count`` new entries and acknowledges the first ``ack`` of them."""
+    reply = await transport.redis.xreadgroup(group, "c1", {transport.stream: ">"}, count=count)
+    ids = [entry_id for entry_id, _ in reply[0][1]]
+    assert len(ids) == count
+    if ack:
+        await transport.redis.xack(transport.stream, group, *ids[:ack])
+
+
+async def _first_and_length(redis: Redis, stream: str) -> tuple[bytes, int]:
+    [(first, _)] = await redis.xrange(stream, count=1)
+    return first, int(await redis.xlen(stream))
+
+
+async def test_what_a_slow_group_has_not_read_stays_and_what_all_are_done_with_goes() -> None:
+    async with redis_transport(keep_seconds=0, trim_every=3600) as transport:
+        for group in ("fast", "slow"):
+            await transport.ensure_group(group)
+        ids = await _publish(transport, EVENTS)
+        await _read(transport, "fast", EVENTS, ack=EVENTS)
+        await _read(transport, "slow", 500, ack=500)
+
+        dropped = await transport.trim()
+
+        first, length = await _first_and_length(transport.redis, transport.stream)
+        assert first <= ids[500]  # the slow group's first unread entry is still there
+        assert length == EVENTS - dropped
+        assert 0 < dropped <= 500  # read by both: dropped, in whole nodes
+
+
+async def test_an_entry_read_but_not_acknowledged_is_kept() -> None:
+    async with redis_transport(keep_seconds=0, trim_every=3600) as transport:
+        await transport.ensure_group("only")
+        ids = await _publish(transport, EVENTS)
+        await _read(transport, "only", 600, ack=200)  # 400 pending: a consumer died with them
+
+        dropped = await transport.trim()
+
+        first, _ = await _first_and_length(transport.redis, transport.stream)
+        assert first <= ids[200]
+        assert dropped <= 200
+
+
+async def test_a_group_that_has_read_nothing_keeps_everything() -> None:
+    async with redis_transport(keep_seconds=0, trim_every=3600) as transport:
+        await transport.ensure_group("busy")
+        await transport.ensure_group("down")
+        await _publish(transport, EVENTS)
+        await _read(transport, "busy", EVENTS, ack=EVENTS)
+
+        assert await transport.trim() == 0
+        assert await transport.redis.xlen(transport.stream) == EVENTS
+
+
+async def test_recent_entries_are_kept_for_a_group_created_later() -> None:
+    async with redis_transport(keep_seconds=3600, trim_every=3600) as transport:
+        await transport.ensure_group("early")
+        await _publish(transport, EVENTS)
+        await _read(transport, "early", EVENTS, ack=EVENTS)
+
+        assert await transport.trim() == 0
+        await transport.ensure_group("late")  # reads from the start of the stream
+        await _read(transport, "late", EVENTS, ack=0)
+
+
+async def test_without_any_group_nothing_is_trimmed() -> None:
+    async with redis_transport(keep_seconds=0, trim_every=3600) as transport:
+        await _publish(transport, EVENTS)
+        assert await transport.trim() == 0
+        assert await transport.redis.xlen(transport.stream) == EVENTS
+
+
+async def test_publishing_trims_what_every_group_is_done_with() -> None:
+    async with redis_transport(keep_seconds=0, trim_every=0) as transport:
+        await transport.ensure_group("only")
+        await _publish(transport, EVENTS)
+        await _read(transport, "only", EVENTS, ack=EVENTS)
+
+        await _publish(transport, 1)  # the publish trims what the group is done with
+
+        assert await transport.redis.xlen(transport.stream) < EVENTS
