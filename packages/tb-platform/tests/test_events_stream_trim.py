@@ -105,3 +105,45 @@ async def test_publishing_trims_what_every_group_is_done_with() -> None:
         await _publish(transport, 1)  # the publish trims what the group is done with
 
         assert await transport.redis.xlen(transport.stream) < EVENTS
+
+
+async def test_a_trim_that_fails_never_fails_the_publish(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The events are on the stream: reporting the batch as failed would have the relay publish
+    # it again (and wait its backoff) for a trim that can simply wait for the next time.
+    async with redis_transport(keep_seconds=0, trim_every=0) as transport:
+
+        async def broken_trim() -> int:
+            raise AttributeError("a bug in the trim")
+
+        monkeypatch.setattr(transport, "trim", broken_trim)
+        events = [Outgoing(str(uuid.uuid4()), "employee.created", b"{}") for _ in range(3)]
+
+        assert await transport.publish_many(events) == (3, None)
+        assert await transport.redis.xlen(transport.stream) == 3
+        assert "could not trim" in caplog.text
+
+
+async def test_pending_entries_acknowledged_while_trimming_are_no_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # XINFO GROUPS said the group had pending entries; by the time XPENDING answers, the
+    # consumer has acknowledged them all (XPENDING's oldest is then nil).
+    async with redis_transport(keep_seconds=0, trim_every=3600) as transport:
+        await transport.ensure_group("only")
+        ids = await _publish(transport, EVENTS)
+        await _read(transport, "only", 600, ack=200)
+        real_xpending = transport.redis.xpending
+
+        async def all_acknowledged_meanwhile(stream: str, group: str) -> dict[str, object]:
+            await real_xpending(stream, group)
+            return {"pending": 0, "min": None, "max": None, "consumers": []}
+
+        monkeypatch.setattr(transport.redis, "xpending", all_acknowledged_meanwhile)
+
+        dropped = await transport.trim()
+
+        first, _ = await _first_and_length(transport.redis, transport.stream)
+        assert first <= ids[600]  # from the first entry it has not read
+        assert 0 < dropped <= 600

@@ -145,7 +145,7 @@ class RedisStreamsTransport(Transport):
         self._next_trim = now + self.trim_every
         try:
             await self.trim()
-        except RedisError as exc:  # the events are out; trimming waits for the next time
+        except Exception as exc:  # the events are out: a failed trim waits for the next one
             log.warning("could not trim %s: %s", self.stream, exc)
 
     async def trim(self) -> int:
@@ -158,13 +158,17 @@ class RedisStreamsTransport(Transport):
         needed: list[tuple[tuple[int, int], str]] = []
         for group in groups:
             name = _text(group["name"])
-            if group["pending"]:
-                first = _stream_id(
-                    (await self.redis.xpending(self.stream, name))["min"]  # the oldest unacked
-                )
-            else:
-                ms, seq = _stream_id(group["last-delivered-id"])
-                first = (ms, seq + 1)  # the first it has not read
+            ms, seq = _stream_id(group["last-delivered-id"])
+            first = (ms, seq + 1)  # the first it has not read
+            # The oldest it read and has not acknowledged (the consumer may have acknowledged
+            # them all since XINFO answered: then there is none).
+            oldest_pending = (
+                (await self.redis.xpending(self.stream, name)).get("min")
+                if group["pending"]
+                else None
+            )
+            if oldest_pending is not None:
+                first = min(first, _stream_id(oldest_pending))
             needed.append((first, name))
         (ms, seq), slowest = min(needed)
         if (ms, seq) > oldest_kept:
