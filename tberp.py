@@ -62,11 +62,16 @@ def run(argv: list[str], env: dict[str, str], output: list[str] | None = None) -
     forward = lambda signum, _frame: process.send_signal(signum)  # noqa: E731
     previous = signal.signal(signal.SIGTERM, forward)
     try:
-        if process.stdout is not None and output is not None:
-            for raw in process.stdout:
-                sys.stdout.buffer.write(raw)
-                sys.stdout.buffer.flush()
-                output.append(raw.decode("utf-8", errors="replace"))
+        while process.stdout is not None and output is not None:
+            try:
+                raw = process.stdout.readline()
+            except KeyboardInterrupt:
+                continue  # as below: the child stops in order, and what it says still shows
+            if not raw:
+                break
+            sys.stdout.buffer.write(raw)
+            sys.stdout.buffer.flush()
+            output.append(raw.decode("utf-8", errors="replace"))
         while True:
             try:
                 return process.wait()
