@@ -15,7 +15,8 @@ export default defineConfig({
     environment: "node",
     include: ["test/**/*.test.ts"],
     // Settings the modules read at import: the tests own them, whatever the shell has.
-    env: { NODE_ENV: "test", AUTH_SECRET: "test-secret-test-secret-test-secret-1234" },
+    // REDIS_URL empty: the BFF keeps no composed answer unless a test builds its own keeper.
+    env: { NODE_ENV: "test", AUTH_SECRET: "test-secret-test-secret-test-secret-1234", REDIS_URL: "" },
     unstubGlobals: true,
   },
 });

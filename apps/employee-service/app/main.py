@@ -9,7 +9,7 @@ from tb_platform.app import create_service_app
 from tb_platform.audit import AuditTrail
 
 from .api.v1 import api_router
-from .core.cache import employee_cache
+from .core.cache import employee_cache, employee_generation
 from .core.config import EmployeeSettings, get_settings
 from .db.events import AUDIT
 from .services.employee_cache import use_cache_in_handlers
@@ -28,8 +28,9 @@ def create_app(settings: EmployeeSettings | None = None) -> FastAPI:
         audit=AuditTrail(AUDIT, readers=frozenset({"admin", "hr_manager"})),
     )
     app.state.cache = employee_cache(settings)
+    app.state.employee_generation = employee_generation(settings, app.state.cache)
     # A dead-letter replay runs the event handlers here, in the API: they clean its cache.
-    use_cache_in_handlers(app.state.cache)
+    use_cache_in_handlers(app.state.cache, app.state.employee_generation)
     if app.state.token_versions is not None:
         # This service is where the versions come from: no need to ask itself over HTTP.
         app.state.token_versions.source = database_source(app.state.database)
@@ -43,6 +44,8 @@ def _close_cache_on_shutdown(app: FastAPI) -> None:
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         async with platform_lifespan(application):
+            # What changed while no process watched (a restore) is not answered from before.
+            await application.state.employee_generation.invalidate()
             yield
         await application.state.cache.close()
 

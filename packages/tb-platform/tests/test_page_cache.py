@@ -193,3 +193,61 @@ async def test_the_generation_does_not_expire_and_a_write_reaches_redis_after_a_
         assert (await pages.lookup(key)).body is None
     finally:
         await redis.aclose()
+
+
+async def test_a_shared_generation_key_is_where_the_pages_generation_lives(
+    database: Database,
+) -> None:
+    """Another process (the web app) follows the generation under the shared key: a committed
+    write replaces the token there, and the page cache reads its own entries against it."""
+    from redis.asyncio import Redis
+
+    from tb_platform.page_cache import shared_generation_key
+    from tb_platform.settings import ServiceSettings
+
+    settings = ServiceSettings(
+        service_name="things-service", generation_prefix=f"test-gen-{secrets.token_hex(4)}"
+    )
+    shared = shared_generation_key(settings, "things")
+    assert shared == f"{settings.generation_prefix}:things"
+    cache = Cache(REDIS_URL, namespace=f"test-{secrets.token_hex(6)}", ttl_seconds=30)
+    pages = PageCache(cache, name="things", tables=[watched], shape="v1", generation_key=shared)
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        key = await _cached(pages)
+        seen = await redis.get(shared)
+        assert seen is not None
+        assert await redis.get(cache.key("pages", "things", "generation")) is None
+
+        await _write(database, insert(watched).values(name="new"))
+
+        assert await redis.get(shared) not in (None, seen)
+        assert (await pages.lookup(key)).body is None
+    finally:
+        await redis.delete(shared)
+        await redis.aclose()
+        await pages.close()
+
+
+async def test_a_generation_without_tables_changes_only_when_invalidated(
+    database: Database,
+) -> None:
+    from redis.asyncio import Redis
+
+    from tb_platform.page_cache import Generation
+
+    cache = Cache(REDIS_URL, namespace=f"test-{secrets.token_hex(6)}", ttl_seconds=30)
+    generation = Generation(cache, key=cache.key("copies"), tables=(), name="copies")
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        await generation.invalidate()
+        first = await redis.get(generation.key)
+        assert first is not None
+        await _write(database, insert(watched).values(name="unwatched here"))
+        assert await redis.get(generation.key) == first
+        await generation.invalidate()
+        assert await redis.get(generation.key) not in (None, first)
+    finally:
+        await redis.delete(generation.key)
+        await redis.aclose()
+        await generation.close()

@@ -4,7 +4,9 @@ A page is stale once anything writes the assets or their depreciation schedules,
 a page reads. The API process keeps one :class:`PageCache` (``app.state.asset_pages``), the
 worker another: each sees its own process's writes. With a read replica configured
 (``DATABASE_REPLICA_URL``) the list is not cached: a page read from a replica that lags behind a
-write would be stored under the generation that write started, and served as current.
+write would be stored under the generation that write started, and served as current. Nor is
+the generation then kept (``tb:generation:assets``, shared with the web app, which keeps its
+composed lists while it holds): the web app composes every list afresh.
 """
 
 import hashlib
@@ -15,7 +17,7 @@ from fastapi import Depends, Request
 from pydantic import TypeAdapter
 
 from tb_platform.cache import Cache
-from tb_platform.page_cache import PageCache
+from tb_platform.page_cache import PageCache, shared_generation_key
 from tb_platform.paging import Page
 
 from ..models import Asset, DepreciationSchedule
@@ -37,6 +39,8 @@ def asset_pages(settings: AssetSettings) -> PageCache:
         name="assets",
         tables=[Asset.__table__, DepreciationSchedule.__table__],  # type: ignore[attr-defined]
         shape=_SHAPE,
+        # Shared: the web app keeps its composed asset lists while this generation holds.
+        generation_key=shared_generation_key(settings, "assets"),
     )
 
 

@@ -11,7 +11,7 @@ from tb_platform.rbac import Grant
 from tb_platform.types import Id
 from tb_platform.uow import UnitOfWork, unit_of_work_dependency
 
-from ..core.cache import CacheDep
+from ..core.cache import CacheDep, GenerationDep
 from ..core.permissions import ReadEmployees, ReadSavedViews, WriteEmployees, WriteSavedViews
 from ..db.events import EVENTS
 from ..models import Department, Employee, SavedView
@@ -26,12 +26,14 @@ _RequestUnitOfWork = Annotated[
 ]
 
 
-async def _unit_of_work(uow: _RequestUnitOfWork, cache: CacheDep, request: Request) -> UnitOfWork:
+async def _unit_of_work(
+    uow: _RequestUnitOfWork, cache: CacheDep, generation: GenerationDep, request: Request
+) -> UnitOfWork:
     # Once the request's transaction has committed (and before the answer), the cached copies of
     # the employees it changed are dropped: dropped earlier, a concurrent read could put the old
     # row back.
     async def forget() -> None:
-        await forget_employees(cache, changed_employees(uow.events))
+        await forget_employees(cache, changed_employees(uow.events), generation=generation)
 
     uow.after_commit(forget)
     # Token versions bumped (or signed into a token) by the request go to Redis after commit.

@@ -6,6 +6,9 @@ An entry is dropped when the employee changes, twice over: by the request that c
 right after its commit, and by the ``employee-service.cache`` consumer when the event arrives
 (changes made by another process — a CLI command, another replica — and, as a second delete
 shortly after the first, an entry a slow reader put back in between). The TTL is the last resort.
+Each drop then replaces the employees' generation (``tb:generation:employees``): the web app
+composes its answers that name employees afresh once it changed, and since the event's drop comes
+last, the generation that holds in the end was started after every drop.
 """
 
 from collections.abc import Iterable, Sequence
@@ -17,9 +20,10 @@ from tb_platform.cache import Cache
 from tb_platform.events.catalog import EmployeeData
 from tb_platform.events.consumer import handles
 from tb_platform.events.envelope import Envelope
+from tb_platform.page_cache import Generation
 from tb_platform.uow import UnitOfWork
 
-from ..core.cache import employee_cache
+from ..core.cache import employee_cache, employee_generation
 from ..schemas.employee import EmployeePublic
 from .employees import employees_by_ids
 
@@ -57,11 +61,16 @@ async def public_employees_by_ids(
     return [found[employee_id] for employee_id in sorted(found)]
 
 
-async def forget_employees(cache: Cache, employee_ids: Iterable[int]) -> None:
-    """Drop the cached copies of these employees."""
-    await cache.delete(
-        employee_key(cache, employee_id) for employee_id in sorted(set(employee_ids))
-    )
+async def forget_employees(
+    cache: Cache, employee_ids: Iterable[int], *, generation: Generation | None = None
+) -> None:
+    """Drop the cached copies of these employees, then start a new ``generation``."""
+    ids = sorted(set(employee_ids))
+    if not ids:
+        return
+    await cache.delete(employee_key(cache, employee_id) for employee_id in ids)
+    if generation is not None:
+        await generation.invalidate()
 
 
 def changed_employees(events: Iterable[Envelope]) -> set[int]:
@@ -77,24 +86,30 @@ class _HandlerCache:
     """
 
     cache: Cache | None = None
+    generation: Generation | None = None
 
-    def get(self) -> Cache:
-        if self.cache is None:
+    def get(self) -> tuple[Cache, Generation]:
+        if self.cache is None or self.generation is None:
             from ..core.config import get_settings
 
-            self.cache = employee_cache(get_settings())
-        return self.cache
+            settings = get_settings()
+            self.cache = employee_cache(settings)
+            self.generation = employee_generation(settings, self.cache)
+        return self.cache, self.generation
 
 
 _handler_cache = _HandlerCache()
 
 
-def use_cache_in_handlers(cache: Cache) -> None:
-    """Make this process's event handlers clean ``cache`` (the app does it with its own)."""
+def use_cache_in_handlers(cache: Cache, generation: Generation) -> None:
+    """Make this process's event handlers clean ``cache`` and replace ``generation`` (the app
+    does it with its own)."""
     _handler_cache.cache = cache
+    _handler_cache.generation = generation
 
 
 @handles(*EMPLOYEE_EVENTS)
 async def forget_changed_employee(uow: UnitOfWork, event: Envelope) -> None:
     """An employee changed (in any process): their cached copy is stale."""
-    await forget_employees(_handler_cache.get(), changed_employees([event]))
+    cache, generation = _handler_cache.get()
+    await forget_employees(cache, changed_employees([event]), generation=generation)

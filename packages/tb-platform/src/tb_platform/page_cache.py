@@ -19,6 +19,12 @@ API process starts a new generation when it starts (a migration or a restore hap
 
 ``Cache-Control: no-cache`` on a request skips the cached entry (the answer is read, and
 stored). With Redis down or unset every read is a miss and nothing is stored.
+
+The generation itself is a :class:`Generation`, usable without a page cache: a service whose
+data another process caches (the web app's composed answers) keeps one on the tables that data
+comes from, under a key shared by every service (``GENERATION_PREFIX``, default
+``tb:generation``: ``tb:generation:assets``, ``tb:generation:employees``), and the other process
+compares the token it stored an answer under with the current one.
 """
 
 from __future__ import annotations
@@ -37,14 +43,54 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from .cache import Cache
 from .db import after_commit
+from .settings import ServiceSettings
 
 log = logging.getLogger("tb_platform.page_cache")
 
 CACHE_HEADER = "X-Cache"  # "hit" or "miss", for whoever wonders why an answer was fast
 _GENERATION_BYTES = 32  # uuid4().hex
-# The page caches of this process, by the full name of each table they watch.
-_WATCHERS: dict[str, weakref.WeakSet[PageCache]] = {}
-_PENDING = "tb_platform.page_cache.pending"  # the caches a session's transaction made stale
+# The generations of this process, by the full name of each table they watch.
+_WATCHERS: dict[str, weakref.WeakSet[Generation]] = {}
+_PENDING = "tb_platform.page_cache.pending"  # the generations a session's transaction made stale
+
+
+def shared_generation_key(settings: ServiceSettings, name: str) -> str:
+    """The key every service and the web app know a generation by: ``<GENERATION_PREFIX>:<name>``."""
+    return f"{settings.generation_prefix}:{name}"
+
+
+class Generation:
+    """A random token under ``key`` in Redis, replaced after every committed write to ``tables``
+    that this process makes (and when :meth:`invalidate` is called), before the writer answers.
+
+    Whoever keeps something read from those tables notes the token it saw *before* reading, and
+    uses what it kept only while the token is still the same.
+    """
+
+    def __init__(self, cache: Cache, *, key: str, tables: Iterable[Table], name: str) -> None:
+        self.cache = cache
+        self.key = key
+        self.name = name
+        self.tables = tuple(table.fullname for table in tables)
+        for table in self.tables:
+            _WATCHERS.setdefault(table, weakref.WeakSet()).add(self)
+
+    async def invalidate(self) -> None:
+        """Start a new generation. Tried even while this process leaves a failing Redis alone:
+        other processes may be reading it fine."""
+        generation = uuid.uuid4().hex.encode()
+        if await self.cache.set_raw(self.key, generation, ttl=False, even_if_failing=True):
+            self.cache.stats.invalidations += 1
+        elif self.cache.enabled:
+            log.warning(
+                "the %s generation could not be replaced (Redis unavailable): what other "
+                "processes keep of it may be used for up to %d s",
+                self.name,
+                self.cache.ttl_seconds,
+            )
+
+    async def close(self) -> None:
+        await self.cache.close()
 
 
 @dataclass(frozen=True)
@@ -64,14 +110,28 @@ class PageCache:
     version of the service with another shape are not read.
     """
 
-    def __init__(self, cache: Cache, *, name: str, tables: Iterable[Table], shape: str) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        *,
+        name: str,
+        tables: Iterable[Table],
+        shape: str,
+        generation_key: str | None = None,
+    ) -> None:
+        """``generation_key``: where the generation lives (:func:`shared_generation_key` when
+        other processes follow it too); by default a key of the cache's own namespace."""
         self.cache = cache
         self.name = name
-        self._generation_key = cache.key("pages", name, "generation")
+        self.generation = Generation(
+            cache,
+            key=generation_key or cache.key("pages", name, "generation"),
+            tables=tables,
+            name=name,
+        )
+        self._generation_key = self.generation.key
         self._prefix = cache.key("pages", name, shape)
-        self.tables = tuple(table.fullname for table in tables)
-        for table in self.tables:
-            _WATCHERS.setdefault(table, weakref.WeakSet()).add(self)
+        self.tables = self.generation.tables
 
     def key(self, *parts: Any) -> str:
         """The entry's key for a read described by ``parts`` (its date, filters, paging, scope:
@@ -109,20 +169,8 @@ class PageCache:
             await self.cache.set_raw(lookup.key, lookup.generation + body)
 
     async def invalidate(self) -> None:
-        """Make every cached answer stale (a new generation). Tried even while this process
-        leaves a failing Redis alone: other processes may be reading it fine."""
-        generation = uuid.uuid4().hex.encode()
-        if await self.cache.set_raw(
-            self._generation_key, generation, ttl=False, even_if_failing=True
-        ):
-            self.cache.stats.invalidations += 1
-        elif self.cache.enabled:
-            log.warning(
-                "the %s pages could not be made stale (Redis unavailable): other processes may "
-                "answer from them for up to %d s",
-                self.name,
-                self.cache.ttl_seconds,
-            )
+        """Make every cached answer stale (a new generation)."""
+        await self.generation.invalidate()
 
     async def respond(
         self,
@@ -152,15 +200,15 @@ class PageCache:
 
 
 def _written(session: Session, tables: Iterable[Any]) -> None:
-    """Note the caches that watch ``tables``: they are made stale once ``session`` commits."""
-    pending: set[PageCache] = session.info.setdefault(_PENDING, set())
+    """Note the generations that watch ``tables``: they are replaced once ``session`` commits."""
+    pending: set[Generation] = session.info.setdefault(_PENDING, set())
     for table in tables:
-        for pages in list(_WATCHERS.get(getattr(table, "fullname", ""), ())):
-            if pages not in pending:
-                pending.add(pages)
+        for generation in list(_WATCHERS.get(getattr(table, "fullname", ""), ())):
+            if generation not in pending:
+                pending.add(generation)
                 # AsyncSession.info is its sync session's info: the hook runs after the
                 # unit of work's commit, before the answer (tb_platform.db.after_commit).
-                after_commit(cast(Any, session), pages.invalidate)
+                after_commit(cast(Any, session), generation.invalidate)
 
 
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:

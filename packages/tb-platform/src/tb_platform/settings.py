@@ -72,6 +72,10 @@ class ServiceSettings(BaseSettings):
     # Token revocation (tb_platform.token_versions): each employee's current token version lives
     # in Redis under ``<prefix>:<employee_id>``; every service must use the same prefix.
     token_version_prefix: str = Field(default="tb:token-version", min_length=1, max_length=200)
+    # Data generations shared with the web app (tb_platform.page_cache.Generation): the token of
+    # each kind of data lives under ``<prefix>:<name>``; every service and the web app use the
+    # same prefix.
+    generation_prefix: str = Field(default="tb:generation", min_length=1, max_length=200)
     # Asked for an employee's token version when Redis has lost it (every service, not only
     # those that look employees up).
     employee_service_url: str = "http://127.0.0.1:8001"
