@@ -28,7 +28,11 @@ FROM node:20-bookworm-slim
 # The same numeric uid as the services' images: one securityContext fits every pod.
 RUN groupadd --system --gid 10001 tberp \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin tberp
+# The heap capped: sized from the host's memory, V8 let the server grow past 2 GB under load
+# before collecting (measured at ~1,000 req/s); capped, it stays near 230 MB, inside the pod's
+# 512Mi limit.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=384 \
     NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=0.0.0.0 \
     PORT=3000

@@ -117,6 +117,10 @@ WEB_FRONTEND = Service(
     prepare_labels=("building the web app (when its sources changed since the last build)",),
     serve=(
         "node",
+        # V8 sizes its heap from the machine's memory and, at a thousand requests a second,
+        # let the server grow past 2 GB before collecting (measured); capped, it stays near
+        # 230 MB at the same rate (the container sets the same, NODE_OPTIONS in its Dockerfile).
+        "--max-old-space-size=384",
         str(NEXT_BIN),
         "start",
         str(WEB_DIR),
