@@ -11,9 +11,11 @@ app's sign-in endpoint and once at the employee service, then loads each URL wit
 * ``web BFF        GET /api/assets?limit=N``      the same page through the BFF: session cookie
   decrypted, the asset page fetched, the owners named with one batched employee look-up.
 
-It prints req/s, p50 and p99 latency of both and their ratios (BFF / service). The BFF does the
-service's work plus a second service call and a JSON merge, so its throughput is expected to be
-below the service's; the figure says by how much on this machine. Exits non-zero if a run saw
+It prints req/s, p50 and p99 latency of both and their ratios (BFF / service). Both answer the
+repeated page from a cache that a change makes stale: the service from its page cache, the BFF
+from its kept answers (one Redis MGET of the generations; apps/web-frontend, "Kept answers").
+Composing every answer (``Cache-Control: no-cache`` on the BFF) costs it two service calls and a
+merge: about a fifth of the service's req/s on this machine. Exits non-zero if a run saw
 errors (non-2xx answers or failed connections).
 """
 
