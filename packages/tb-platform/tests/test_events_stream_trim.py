@@ -18,10 +18,16 @@ pytestmark = pytest.mark.asyncio
 EVENTS = 1000  # several of Redis's stream nodes (100 entries each): trimming is by whole nodes
 
 
-async def _publish(transport: RedisStreamsTransport, count: int) -> list[bytes]:
+def _order(entry_id: bytes) -> tuple[int, int]:
+    """A stream id as it orders (``b"…-72"`` comes before ``b"…-100"``, which bytes would not say)."""
+    ms, seq = entry_id.split(b"-")
+    return int(ms), int(seq)
+
+
+async def _publish(transport: RedisStreamsTransport, count: int) -> list[tuple[int, int]]:
     events = [Outgoing(str(uuid.uuid4()), "employee.created", b"{}") for _ in range(count)]
     assert await transport.publish_many(events) == (count, None)
-    return [entry_id for entry_id, _ in await transport.redis.xrange(transport.stream)]
+    return [_order(entry_id) for entry_id, _ in await transport.redis.xrange(transport.stream)]
 
 
 async def _read(transport: RedisStreamsTransport, group: str, count: int, *, ack: int) -> None:
@@ -33,9 +39,9 @@ async def _read(transport: RedisStreamsTransport, group: str, count: int, *, ack
         await transport.redis.xack(transport.stream, group, *ids[:ack])
 
 
-async def _first_and_length(redis: Redis, stream: str) -> tuple[bytes, int]:
+async def _first_and_length(redis: Redis, stream: str) -> tuple[tuple[int, int], int]:
     [(first, _)] = await redis.xrange(stream, count=1)
-    return first, int(await redis.xlen(stream))
+    return _order(first), int(await redis.xlen(stream))
 
 
 async def test_what_a_slow_group_has_not_read_stays_and_what_all_are_done_with_goes() -> None:
