@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 import { createClient } from "@redis/client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AnswerKeeper, type KeeperOptions } from "@/lib/compose/kept";
@@ -179,5 +181,81 @@ describe("AnswerKeeper", () => {
     await ask(unset, page);
     expect((await ask(unset, page)).cache).toBe("miss");
     expect(unset.stats.kept).toBe(0);
+  });
+});
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/** This test's own redis-server on `port` (the machine's `redis-server`), ready to answer. */
+async function ownRedis(port: number): Promise<ChildProcess> {
+  const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const probe = createClient({ url: `redis://127.0.0.1:${port}/0`, socket: { reconnectStrategy: false } });
+    probe.on("error", () => undefined);
+    try {
+      await probe.connect();
+      await probe.close();
+      return server;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  server.kill("SIGKILL");
+  throw new Error(`redis-server did not start on ${port}`);
+}
+
+async function stop(server: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGKILL");
+  await exited;
+}
+
+describe("AnswerKeeper when its Redis dies and comes back", () => {
+  it("composes every answer while Redis is gone, and keeps them again once it is back", async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}/0`;
+    const setUp = async (assets: string) => {
+      const client = createClient({ url });
+      await client.connect();
+      await client.mSet({
+        [`${prefix}:generation:assets`]: assets,
+        [`${prefix}:generation:employees`]: "e1",
+        [`${prefix}:token-version:11`]: "2",
+      });
+      await client.close();
+    };
+    let server = await ownRedis(port);
+    const on = keeper({ redisUrl: url, backoffMs: 100 });
+    const page = composer();
+    try {
+      await setUp("a1");
+      expect((await ask(on, page)).cache).toBe("miss");
+      expect((await ask(on, page)).cache).toBe("hit");
+
+      await stop(server);
+      expect((await ask(on, page)).cache).toBe("miss"); // composed, not a 500
+      expect((await ask(on, page)).cache).toBe("miss"); // left alone during the back-off
+      expect(on.stats.redisErrors).toBe(1);
+
+      server = await ownRedis(port); // a new, empty Redis: the services start new generations
+      await setUp("a2");
+      await new Promise((resolve) => setTimeout(resolve, 150)); // past the back-off
+      expect((await ask(on, page)).cache).toBe("miss");
+      expect((await ask(on, page)).cache).toBe("hit");
+      expect(page.calls.count).toBe(4);
+    } finally {
+      await on.close();
+      await stop(server);
+    }
   });
 });

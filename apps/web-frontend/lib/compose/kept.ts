@@ -140,7 +140,12 @@ export class AnswerKeeper {
     const client = this.client;
     this.client = null;
     this.connecting = null;
-    if (client) await client.close().catch(() => undefined);
+    if (!client) return;
+    try {
+      await client.close();
+    } catch {
+      // Already closed by the failure that brought us here: nothing more to release.
+    }
   }
 
   private store(key: string, kept: Kept): void {
