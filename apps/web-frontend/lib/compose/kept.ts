@@ -105,12 +105,14 @@ export class AnswerKeeper {
     const fresh = (spec.request.headers.get("cache-control") ?? "").toLowerCase().includes("no-cache");
     const claims = token ? tokenClaims(token) : null;
     const generations = token && claims ? await this.generations(spec.depends, claims) : null;
-    const key = token
-      ? createHash("sha256")
-          .update(`${token}\n${spec.route}\n${JSON.stringify(spec.query)}\n${new Date().toISOString().slice(0, 10)}`)
-          .digest("base64url")
-      : "";
-    if (generations && !fresh) {
+    // Hashed only when an answer may be served or kept (then there is a token).
+    const key =
+      generations && token
+        ? createHash("sha256")
+            .update(`${token}\n${spec.route}\n${JSON.stringify(spec.query)}\n${new Date().toISOString().slice(0, 10)}`)
+            .digest("base64url")
+        : null;
+    if (key && generations && !fresh) {
       const kept = this.answers.get(key);
       if (kept && Date.now() < kept.until && sameTokens(kept.generations, generations)) {
         this.answers.delete(key); // most recently used last
@@ -122,14 +124,10 @@ export class AnswerKeeper {
     this.stats.misses += 1;
     const answer = await spec.compose();
     const body = JSON.stringify(answer);
-    if (generations && spec.keep(answer)) this.store(key, { generations, body, until: Date.now() + this.options.ttlMs });
+    if (key && generations && spec.keep(answer)) {
+      this.store(key, { generations, body, until: Date.now() + this.options.ttlMs });
+    }
     return respond(body, "miss");
-  }
-
-  /** Drop every kept answer (tests, and a process that wants its memory back). */
-  clear(): void {
-    this.answers.clear();
-    this.bytes = 0;
   }
 
   get size(): number {
@@ -149,12 +147,12 @@ export class AnswerKeeper {
   }
 
   private store(key: string, kept: Kept): void {
-    const size = kept.body.length * 2 + key.length * 2; // UTF-16 in memory
+    const size = bytesOf(key, kept);
     if (size > this.options.maxBytes) return;
     const old = this.answers.get(key);
     if (old) {
       this.answers.delete(key);
-      this.bytes -= old.body.length * 2 + key.length * 2;
+      this.bytes -= bytesOf(key, old);
     }
     this.answers.set(key, kept);
     this.bytes += size;
@@ -162,7 +160,7 @@ export class AnswerKeeper {
     for (const [oldest, entry] of this.answers) {
       if (this.answers.size <= this.options.maxEntries && this.bytes <= this.options.maxBytes) break;
       this.answers.delete(oldest);
-      this.bytes -= entry.body.length * 2 + oldest.length * 2;
+      this.bytes -= bytesOf(oldest, entry);
     }
   }
 
@@ -222,6 +220,11 @@ export class AnswerKeeper {
     }
     return this.connecting;
   }
+}
+
+/** What a kept answer holds in memory (strings are UTF-16). */
+function bytesOf(key: string, kept: Kept): number {
+  return (kept.body.length + key.length) * 2;
 }
 
 function sameTokens(a: readonly string[], b: readonly string[]): boolean {

@@ -129,9 +129,7 @@ class PageCache:
             tables=tables,
             name=name,
         )
-        self._generation_key = self.generation.key
         self._prefix = cache.key("pages", name, shape)
-        self.tables = self.generation.tables
 
     def key(self, *parts: Any) -> str:
         """The entry's key for a read described by ``parts`` (its date, filters, paging, scope:
@@ -143,7 +141,7 @@ class PageCache:
         """The cached answer of ``key`` (unless ``fresh`` is asked) and the generation to store
         a new one under."""
         stats = self.cache.stats
-        found = await self.cache.get_raw([self._generation_key, key])
+        found = await self.cache.get_raw([self.generation.key, key])
         if found is None:  # Redis unset or down
             stats.misses += 1
             return Lookup(key, None, None)
@@ -153,7 +151,7 @@ class PageCache:
             # carry another token, so none of them can match it.
             generation = uuid.uuid4().hex.encode()
             started = await self.cache.set_raw(
-                self._generation_key, generation, ttl=False, only_new=True
+                self.generation.key, generation, ttl=False, only_new=True
             )
             if not started:
                 generation = None  # another process started it first: store nothing this time
